@@ -1,0 +1,49 @@
+# The one list of commands. `make serve` and `make test` work first on a fresh clone.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test lint type unit xdist examples wheel bench record clean node-test
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/claude-fake serve --host 127.0.0.1 --port 8787
+
+lint: $(STAMP)
+	$(BIN)/ruff check claude_fake tests benchmarks scripts examples
+	$(BIN)/ruff format --check claude_fake tests benchmarks scripts examples
+
+type: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -p no:randomly
+
+xdist: $(STAMP)
+	$(BIN)/pytest -q -n 2 tests/integration
+
+examples: $(STAMP)
+	$(BIN)/pytest -q -p claude_fake.pytest_plugin examples
+
+wheel: $(STAMP)
+	rm -rf dist && $(BIN)/python -m build --wheel -q -o dist . >/dev/null
+	$(BIN)/python scripts/check_wheel.py dist/*.whl
+
+test: lint type unit xdist examples wheel
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+record: $(STAMP)
+	@test -n "$$ANTHROPIC_API_KEY" || (echo "make record needs ANTHROPIC_API_KEY" && exit 2)
+	$(BIN)/pytest -q tests/integration --claude-record-mode=rewrite
+	$(BIN)/claude-fake cassette check cassettes
+
+clean:
+	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from claude_fake.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""The model catalogue served by ``GET /v1/models``: current ids with every field the SDK reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    id: str
+    name: str
+    created: str
+    line: str
+    context: int = 1_000_000
+    output: int = 128_000
+    lifecycle: str = "active"
+    deprecated_at: str | None = None
+    retires_at: str | None = None
+
+
+# Newest first, as the API lists them.
+_MODELS = (
+    _Model("claude-fable-5-2", "Claude Fable 5.2", "2026-11-10T00:00:00Z", "fable"),
+    _Model("claude-mythos-5-2", "Claude Mythos 5.2", "2026-11-10T00:00:00Z", "mythos"),
+    _Model("claude-haiku-5-5", "Claude Haiku 5.5", "2026-10-28T00:00:00Z", "haiku", 400_000, 64_000),
+    _Model("claude-sonnet-5-5", "Claude Sonnet 5.5", "2026-10-14T00:00:00Z", "sonnet"),
+    _Model("claude-opus-5-5", "Claude Opus 5.5", "2026-10-14T00:00:00Z", "opus"),
+    _Model("claude-fable-5-1", "Claude Fable 5.1", "2026-09-03T00:00:00Z", "fable"),
+    _Model("claude-mythos-5-1", "Claude Mythos 5.1", "2026-09-03T00:00:00Z", "mythos"),
+    _Model("claude-sonnet-5", "Claude Sonnet 5", "2026-08-05T00:00:00Z", "sonnet"),
+    _Model("claude-fable-5", "Claude Fable 5", "2026-07-15T00:00:00Z", "fable"),
+    _Model("claude-mythos-5", "Claude Mythos 5", "2026-07-15T00:00:00Z", "mythos"),
+    _Model("claude-opus-5", "Claude Opus 5", "2026-07-15T00:00:00Z", "opus"),
+    _Model("claude-opus-4-8", "Claude Opus 4.8", "2026-05-20T00:00:00Z", "opus"),
+    _Model("claude-mythos-preview", "Claude Mythos Preview", "2026-04-07T00:00:00Z", "mythos"),
+    _Model("claude-opus-4-7", "Claude Opus 4.7", "2026-03-18T00:00:00Z", "opus"),
+    _Model("claude-sonnet-4-6", "Claude Sonnet 4.6", "2026-02-17T00:00:00Z", "sonnet"),
+    _Model("claude-opus-4-6", "Claude Opus 4.6", "2026-02-05T00:00:00Z", "opus"),
+    _Model("claude-opus-4-5-20251101", "Claude Opus 4.5", "2025-11-24T00:00:00Z", "opus", 200_000, 64_000),
+    _Model("claude-haiku-4-5-20251001", "Claude Haiku 4.5", "2025-10-15T00:00:00Z", "haiku", 200_000, 64_000),
+    _Model(
+        "claude-sonnet-4-5-20250929", "Claude Sonnet 4.5", "2025-09-29T00:00:00Z", "sonnet",
+        1_000_000, 64_000, "deprecated", "2026-08-13T00:00:00Z", "2026-11-30T00:00:00Z",
+    ),
+    _Model(
+        "claude-opus-4-1-20250805", "Claude Opus 4.1", "2025-08-05T00:00:00Z", "opus",
+        200_000, 32_000, "deprecated", "2026-06-01T00:00:00Z", "2027-01-05T00:00:00Z",
+    ),
+    _Model(
+        "claude-sonnet-4-20250514", "Claude Sonnet 4", "2025-05-22T00:00:00Z", "sonnet",
+        1_000_000, 64_000, "retired", "2026-02-10T00:00:00Z", "2026-05-14T00:00:00Z",
+    ),
+    _Model(
+        "claude-3-7-sonnet-20250219", "Claude Sonnet 3.7", "2025-02-24T00:00:00Z", "sonnet",
+        200_000, 64_000, "retired", "2025-10-28T00:00:00Z", "2026-02-19T00:00:00Z",
+    ),
+)
+
+ALIASES: Mapping[str, str] = {
+    "claude-opus-4-5": "claude-opus-4-5-20251101",
+    "claude-haiku-4-5": "claude-haiku-4-5-20251001",
+    "claude-sonnet-4-5": "claude-sonnet-4-5-20250929",
+    "claude-opus-4-1": "claude-opus-4-1-20250805",
+    "claude-sonnet-4-0": "claude-sonnet-4-20250514",
+}
+DEFAULT_LIFECYCLES = ("active", "deprecated")
+
+
+def _yes(value: bool = True) -> dict[str, bool]:
+    return {"supported": value}
+
+
+def _capabilities(model: _Model) -> dict[str, Any]:
+    small = model.line == "haiku"
+    return {
+        "batch": _yes(),
+        "citations": _yes(),
+        "code_execution": _yes(),
+        "context_management": {
+            "supported": True,
+            "clear_tool_uses_20250919": _yes(),
+            "clear_thinking_20251015": _yes(),
+            "compact_20260112": _yes(not small),
+        },
+        "effort": {
+            "supported": not small,
+            **{level: _yes(not small) for level in ("low", "medium", "high", "max", "xhigh")},
+        },
+        "image_input": _yes(),
+        "pdf_input": _yes(),
+        "server_tools": {"supported": True, "web_search": _yes(), "code_execution": _yes()},
+        "structured_outputs": _yes(),
+        "thinking": {
+            "supported": True,
+            "types": {
+                "adaptive": _yes(),
+                "between_tools": _yes(False),
+                "disabled": _yes(),
+                "enabled": _yes(),
+            },
+        },
+        "compaction": {"supported": not small, "summarize": _yes(not small)},
+    }
+
+
+def _info(model: _Model) -> dict[str, Any]:
+    return {
+        "type": "model",
+        "id": model.id,
+        "display_name": model.name,
+        "created_at": model.created,
+        "lifecycle": model.lifecycle,
+        "deprecated_at": model.deprecated_at,
+        "retires_at": model.retires_at,
+        "line": model.line,
+        "max_input_tokens": model.context,
+        "max_tokens": model.output,
+        "capabilities": _capabilities(model),
+        "allowed_fallback_models": None,
+    }
+
+
+@cache
+def catalogue() -> tuple[Mapping[str, Any], ...]:
+    """Every model the fake knows, newest first (built once)."""
+    return tuple(_info(m) for m in _MODELS)
+
+
+@cache
+def _by_id() -> Mapping[str, Mapping[str, Any]]:
+    return {m["id"]: m for m in catalogue()}
+
+
+def find(model_id: str) -> Mapping[str, Any] | None:
+    """The entry for an id or alias, or None."""
+    return _by_id().get(ALIASES.get(model_id, model_id))
+
+
+def page(
+    *, after_id: str | None, before_id: str | None, limit: int, lifecycles: Sequence[str]
+) -> dict[str, Any]:
+    """One page of ``GET /v1/models`` as the API pages it."""
+    wanted = set(lifecycles or DEFAULT_LIFECYCLES)
+    items = [m for m in catalogue() if m["lifecycle"] in wanted]
+    ids = [m["id"] for m in items]
+    if after_id is not None:
+        start = ids.index(after_id) + 1 if after_id in ids else len(ids)
+        chosen, has_more = items[start : start + limit], start + limit < len(items)
+    elif before_id is not None:
+        end = ids.index(before_id) if before_id in ids else 0
+        chosen, has_more = items[max(0, end - limit) : end], end - limit > 0
+    else:
+        chosen, has_more = items[:limit], limit < len(items)
+    return {
+        "data": list(chosen),
+        "has_more": has_more,
+        "first_id": chosen[0]["id"] if chosen else None,
+        "last_id": chosen[-1]["id"] if chosen else None,
+    }

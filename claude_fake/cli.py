@@ -1,0 +1,83 @@
+"""The ``claude-fake`` command: ``serve``, ``cassette show``, ``cassette check``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="claude-fake", description="A fake Claude Messages API.")
+    parser.add_argument("--version", action="version", version=f"claude-fake {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    serve = verbs.add_parser("serve", help="serve the fake API over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8787)
+    serve.add_argument("--seed", type=int, default=0)
+    serve.add_argument("--cassette", default=None, help="replay (or record) this cassette")
+    serve.add_argument("--record-mode", default="none",
+                       choices=["none", "once", "new_episodes", "all", "rewrite"])
+    serve.add_argument("--upstream", default="https://api.anthropic.com")
+    serve.add_argument("--validate", default="strict", choices=["strict", "lenient", "off"])
+    serve.add_argument("--require-api-key", default=None, metavar="KEY")
+    serve.add_argument("--replay-timing", default="instant", choices=["instant", "recorded"])
+    cassette = verbs.add_parser("cassette", help="inspect cassettes")
+    cassette_verbs = cassette.add_subparsers(dest="cassette_verb", required=True)
+    show = cassette_verbs.add_parser("show", help="print a cassette as a transcript")
+    show.add_argument("path")
+    check = cassette_verbs.add_parser("check", help="check cassettes parse and hold no secret")
+    check.add_argument("paths", nargs="+")
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .engine import FakeClaude
+    from .server import Hub, build_app
+
+    fake = FakeClaude(
+        args.seed, validate=args.validate, cassette=args.cassette, record_mode=args.record_mode,
+        upstream=args.upstream, require_api_key=args.require_api_key,
+        replay_timing=args.replay_timing, assert_all_used=False,
+    )
+    sys.stderr.write(f"claude-fake {__version__} serving on http://{args.host}:{args.port}\n")
+    uvicorn.run(
+        build_app(Hub(fake)), host=args.host, port=args.port, log_level="warning",
+        access_log=False, lifespan="off",
+    )
+    return 0
+
+
+def _cassette(args: argparse.Namespace) -> int:
+    from .cassette import transcript
+
+    if args.cassette_verb == "show":
+        sys.stdout.write(transcript.show(args.path) + "\n")
+        return 0
+    code, report = transcript.check(args.paths)
+    sys.stdout.write(report + "\n")
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``claude-fake`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        return _serve(args) if args.verb == "serve" else _cassette(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a clean message, not a traceback, for configuration problems
+        from .errors import ClaudeFakeError
+
+        if not isinstance(exc, ClaudeFakeError):
+            raise
+        sys.stderr.write(f"{exc}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,33 @@
+"""Deterministic ids in the API's formats (msg_01…, toolu_01…, req_011C…), from a seed and a counter."""
+
+from __future__ import annotations
+
+import hashlib
+
+_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_PREFIXES = {
+    "msg": "msg_01",
+    "toolu": "toolu_01",
+    "srvtoolu": "srvtoolu_01",
+    "req": "req_011C",
+    "msgbatch": "msgbatch_01",
+    "mcptoolu": "mcptoolu_01",
+}
+
+
+def make_id(kind: str, seed: int | str, n: int) -> str:
+    """The ``n``-th id of ``kind`` for ``seed``: same inputs, same id; base58 like the real ones."""
+    digest = hashlib.blake2b(f"{seed}:{kind}:{n}".encode(), digest_size=24).digest()
+    number = int.from_bytes(digest, "big")
+    chars = []
+    prefix = _PREFIXES.get(kind, f"{kind}_01")
+    for _ in range(20 if kind == "req" else 22):
+        number, rem = divmod(number, 58)
+        chars.append(_ALPHABET[rem])
+    return prefix + "".join(chars)
+
+
+def stable_seed(*parts: object) -> int:
+    """A 64-bit seed from parts, stable across processes (never ``hash()``, which is salted)."""
+    text = "\x1f".join(str(p) for p in parts)
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")

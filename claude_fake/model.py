@@ -1,0 +1,154 @@
+"""Internal values passed between the faces (transport, server) and the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+JSON = Any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FakeRequest:
+    """One HTTP request as the fake saw it. ``body`` is the parsed JSON (None when absent or bad).
+
+    ``response`` is filled in on the copy kept in ``FakeClaude.requests``: what was answered.
+    """
+
+    method: str
+    path: str
+    query: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    raw: bytes = b""
+    body: JSON = None
+    response: JSON = None
+    source: str | None = None
+
+    @property
+    def params(self) -> dict[str, list[str]]:
+        """The query string as a mapping of name to values."""
+        out: dict[str, list[str]] = {}
+        for key, value in parse_qsl(self.query, keep_blank_values=True):
+            out.setdefault(key, []).append(value)
+        return out
+
+    @property
+    def betas(self) -> tuple[str, ...]:
+        """The ``anthropic-beta`` values, in the order sent."""
+        raw = self.headers.get("anthropic-beta", "")
+        return tuple(b.strip() for b in raw.split(",") if b.strip())
+
+    @property
+    def api_version(self) -> str | None:
+        """The ``anthropic-version`` header."""
+        return self.headers.get("anthropic-version")
+
+    @property
+    def attempt(self) -> int:
+        """Which attempt of the SDK's retries this is (0 first), from ``x-stainless-retry-count``."""
+        try:
+            return int(self.headers.get("x-stainless-retry-count", "0"))
+        except ValueError:
+            return 0
+
+    @property
+    def stream(self) -> bool:
+        """Whether the body asked for a stream."""
+        return isinstance(self.body, dict) and self.body.get("stream") is True
+
+    @property
+    def model(self) -> str | None:
+        """The ``model`` of the body, if any."""
+        value = self.body.get("model") if isinstance(self.body, dict) else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def messages(self) -> list[JSON]:
+        """The ``messages`` of the body ([] when absent)."""
+        value = self.body.get("messages") if isinstance(self.body, dict) else None
+        return value if isinstance(value, list) else []
+
+    @property
+    def text(self) -> str:
+        """The text of the last user message (its text blocks joined by newlines)."""
+        for message in reversed(self.messages):
+            if isinstance(message, dict) and message.get("role") == "user":
+                return content_text(message.get("content"))
+        return ""
+
+    @property
+    def system(self) -> str:
+        """The system prompt as text."""
+        value = self.body.get("system") if isinstance(self.body, dict) else None
+        return content_text(value)
+
+
+def content_text(content: JSON) -> str:
+    """The text of a message content: a string, or its text blocks joined with newlines."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(
+            b["text"]
+            for b in content
+            if isinstance(b, dict) and b.get("type") == "text" and isinstance(b.get("text"), str)
+        )
+    return ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StreamPlan:
+    """How a streamed body is paced and cut: delays, a mid-stream error event, a dropped line."""
+
+    first_byte_delay: float = 0.0
+    event_delay: float = 0.0
+    cut_after: int | None = None
+    error_event: bytes | None = None
+    disconnect: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FakeResponse:
+    """What the engine answers: a status, headers, and a whole body or a list of SSE chunks."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes = b""
+    chunks: Iterable[bytes] | None = None
+    plan: StreamPlan = field(default_factory=StreamPlan)
+    source: str = "generated"
+    answer: JSON = None
+
+    @property
+    def streaming(self) -> bool:
+        """Whether the body is sent as a stream of chunks."""
+        return self.chunks is not None
+
+
+class Disconnect:
+    """Marker yielded by ``pace`` where the connection must drop."""
+
+
+DISCONNECT = Disconnect()
+
+
+def pace(response: FakeResponse) -> Iterable[bytes | float | Disconnect]:
+    """The chunks of a streamed response with its plan applied: bytes, sleeps (float s), a drop."""
+    plan = response.plan
+    assert response.chunks is not None
+    if plan.first_byte_delay:
+        yield plan.first_byte_delay
+    for count, chunk in enumerate(response.chunks):
+        if plan.cut_after is not None and count >= plan.cut_after:
+            break
+        if count and plan.event_delay:
+            yield plan.event_delay
+        yield chunk
+    if plan.cut_after is None:
+        return
+    if plan.error_event is not None:
+        yield plan.error_event
+    if plan.disconnect:
+        yield DISCONNECT

@@ -1,0 +1,164 @@
+"""The engine on a loopback HTTP server: a small ASGI app (Starlette-compatible) under uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from . import http_api
+from .model import DISCONNECT, FakeRequest, FakeResponse, pace
+
+if TYPE_CHECKING:
+    from .engine import FakeClaude
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+
+class Dropped(Exception):
+    """Raised inside the app to drop a connection on purpose (a scripted disconnect)."""
+
+
+class _QuietDrops(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], Dropped))
+
+
+class Hub:
+    """Engines served by one server: one at the root, others under ``/_t/<key>``."""
+
+    def __init__(self, default: FakeClaude | None = None) -> None:
+        self.default = default
+        self.engines: dict[str, FakeClaude] = {}
+        self._keys = iter(range(1, 1 << 62))
+
+    def mount(self, engine: FakeClaude) -> str:
+        """Serve ``engine`` under a fresh prefix; returns the prefix."""
+        key = str(next(self._keys))
+        self.engines[key] = engine
+        return f"/_t/{key}"
+
+    def unmount(self, prefix: str) -> None:
+        """Stop serving the engine under ``prefix``."""
+        self.engines.pop(prefix.rsplit("/", 1)[-1], None)
+
+    def resolve(self, path: str) -> tuple[FakeClaude | None, str]:
+        """The engine for ``path`` and the path below its prefix."""
+        if path.startswith("/_t/"):
+            key, _, rest = path[4:].partition("/")
+            return self.engines.get(key), "/" + rest
+        return self.default, path
+
+
+async def _body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _send_json(send: Send, status: int, payload: Any) -> None:
+    body = json.dumps(payload).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _stream(send: Send, response: FakeResponse) -> None:
+    items = iter(pace(response))
+    blocking = response.source == "recorded"
+    while True:
+        item = await asyncio.to_thread(next, items, None) if blocking else next(items, None)
+        if item is None:
+            break
+        if isinstance(item, bytes):
+            await send({"type": "http.response.body", "body": item, "more_body": True})
+        elif item is DISCONNECT:
+            raise Dropped("scripted disconnect")
+        else:
+            await asyncio.sleep(item)  # type: ignore[arg-type]
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def send_response(send: Send, response: FakeResponse) -> None:
+    """Write a FakeResponse to the ASGI connection, pacing streams as planned."""
+    if response.status == 0:
+        start = [(b"content-type", b"application/json"), (b"content-length", b"64")]
+        await send({"type": "http.response.start", "status": 200, "headers": start})
+        raise Dropped("scripted disconnect before the answer")
+    headers = [(k.encode(), v.encode()) for k, v in response.headers.items()]
+    if response.plan.first_byte_delay and response.chunks is None:
+        await asyncio.sleep(response.plan.first_byte_delay)
+    if response.chunks is None:
+        headers.append((b"content-length", str(len(response.body)).encode()))
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        await send({"type": "http.response.body", "body": response.body})
+        return
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await _stream(send, response)
+
+
+def build_app(hub: Hub) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+    """The ASGI app serving ``hub``: the API paths and the ``/_fake/`` scripting API."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        engine, path = hub.resolve(scope["path"])
+        raw = await _body(receive)
+        if engine is None:
+            await _send_json(send, 404, {"type": "error", "error": {
+                "type": "not_found_error", "message": f"No fake is mounted at {scope['path']}"}})
+            return
+        if path.startswith("/_fake/"):
+            status, payload = http_api.handle(engine, scope["method"], path[7:], raw)
+            await _send_json(send, status, payload)
+            return
+        request = FakeRequest(
+            method=scope["method"], path=path, query=scope.get("query_string", b"").decode(),
+            headers={k.decode().lower(): v.decode() for k, v in scope["headers"]}, raw=raw,
+        )
+        await send_response(send, engine.handle(request))
+
+    return app
+
+
+@contextmanager
+def running_server(
+    engine: FakeClaude | None, *, host: str = "127.0.0.1", port: int = 0, hub: Hub | None = None
+) -> Iterator[str]:
+    """Run a server for ``engine`` (or a whole ``hub``) in a thread; yields its base URL."""
+    import uvicorn
+
+    hub = hub or Hub(engine)
+    logging.getLogger("uvicorn.error").addFilter(_QUIET)
+    config = uvicorn.Config(
+        build_app(hub), host=host, port=port, log_level="warning", access_log=False,
+        lifespan="off", timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="claude-fake-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"claude_fake: the server on {host}:{port} did not start")
+        time.sleep(0.002)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://{host}:{bound}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+_QUIET = _QuietDrops()
