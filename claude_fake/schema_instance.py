@@ -65,7 +65,7 @@ def instance(
 class _Gen:
     def __init__(self, root: Any, rng: random.Random, words: Callable[[int], str] | None) -> None:
         self.root, self.rng, self.words = root, rng, words
-        self.stretch = 0  # extra regex repetitions allowed; grows while retrying a pattern
+        self.grow = 0  # extra repetitions per regex quantifier, see _pattern
         self.validator: Any = None
 
     def gen(self, schema: Any, depth: int) -> Any:
@@ -126,7 +126,7 @@ class _Gen:
         elif _weight(options[order[0]]) == 0 and self.rng.random() < 0.75:
             order.append(order.pop(0))  # null is a possible answer, not the usual one
         value = None
-        for i in order[:4]:
+        for i in (order * 3)[:6]:
             value = self.gen(_merge(rest, options[i]), depth + 1)
             if key == "anyOf" or len(options) == 1 or self._only(options, i, value):
                 break
@@ -142,7 +142,6 @@ class _Gen:
 
     def _pick_type(self, s: Mapping[str, Any], depth: int) -> str:
         types = _as_list(s["type"]) if "type" in s else _infer(s)
-        types += ["null"] if s.get("nullable") is True else []
         real = [t for t in types if t != "null"]
         if not types:
             return "any"
@@ -239,9 +238,11 @@ class _Gen:
     def _multiple(
         self, a: float, b: float, step: float, lo: _Bound, hi: _Bound, integer: bool
     ) -> int | float:
-        k_lo, k_hi = math.ceil(a / step), math.floor(b / step)
-        for _ in range(8):
-            k = self.rng.randint(k_lo, k_hi) if k_lo <= k_hi else k_lo
+        k_lo = math.ceil(a / step)
+        span = max(math.floor(b / step) - k_lo + 1, 1)
+        start = self.rng.randrange(span)
+        for i in range(min(span, 64)):  # from a random start, the first k that lands exactly
+            k = k_lo + (start + i) % span
             for x in (k * step, round(k * step, 9)):
                 exact = (x / step).is_integer() and (not integer or float(x).is_integer())
                 if exact and _within(x, lo, hi):
@@ -266,17 +267,28 @@ class _Gen:
         return text
 
     def _pattern(self, pattern: str, least: int, most: int | None) -> str:
-        """Build candidates from the parsed regex; keep the first that really matches."""
-        tree, best = _parse(pattern), None
-        for attempt in range(10 if tree is not None else 0):
-            self.stretch, out = attempt * 2, list[str]()
+        """Build candidates from the parsed regex; keep the first that really matches.
+
+        ``self.grow`` (extra repetitions per quantifier) is bisected towards the length bounds.
+        """
+        tree, best, low, high = _parse(pattern), None, 0, None
+        self.grow = 0
+        for _ in range(12 if tree is not None else 0):
+            out: list[str] = []
             self._regex(tree, out)
             text = "".join(out)
-            if _search(pattern, text):
-                if least <= len(text) and (most is None or len(text) <= most):
-                    return text
-                best = text if best is None else best
-        return best if best is not None else self._sized(self._text(2), least, most)
+            fits = least <= len(text) and (most is None or len(text) <= most)
+            if _search(pattern, text) and (fits or best is None):
+                best = text
+                if fits:
+                    break
+            if len(text) < least:
+                low = self.grow + 1
+            elif not fits:
+                high = max(self.grow - 1, 0)
+            self.grow = low * 2 if high is None else (low + high) // 2
+        padded = self._sized(best or "", least, most)  # unanchored patterns survive padding
+        return padded if best is None or _search(pattern, padded) else best
 
     def _regex(self, items: Any, out: list[str]) -> None:
         for op, av in items:
@@ -289,7 +301,8 @@ class _Gen:
                 out.append(self._char([(op, av)] if name == "CATEGORY" else av))
             elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
                 least, most, sub = av
-                for _ in range(self.rng.randint(least, min(most, least + 2 + self.stretch))):
+                least = min(most, least + self.grow)
+                for _ in range(self.rng.randint(least, min(most, least + 2))):
                     self._regex(sub, out)
             elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
                 self._regex(av[-1] if name == "SUBPATTERN" else av, out)

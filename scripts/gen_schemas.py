@@ -49,11 +49,12 @@ DISCRIMINATORS = ("type", "role")
 TOOL_NAME_PATTERN = "^[a-zA-Z0-9_-]{1,128}$"
 CUSTOM_ID_PATTERN = "^[a-zA-Z0-9_-]{1,64}$"
 MAX_BATCH = 100_000
-ANNOTATIONS = ("title", "description")
+ANNOTATIONS = ("title", "description", "default")
 SCHEMA_VALUED = ("items", "additionalProperties", "not", "if", "then", "else", "contains")
 
 HAND_WRITTEN = [
-    "Every file: `title` and `description` annotations are dropped (size); `$schema` is added.",
+    "Every file: the `title`, `description` and `default` annotations are dropped (size); "
+    "`$schema` is added.",
     "Top level of every file: `additionalProperties: false`, so an unknown field is a 400 "
     '("<field>: Extra inputs are not permitted"). Nested objects keep the SDK\'s open '
     "TypedDict shape (extra keys allowed): a false rejection is worse than a missed one.",

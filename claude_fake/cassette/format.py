@@ -1,0 +1,331 @@
+"""The cassette file model, version 1, and pure conversions between its three shapes.
+
+* a YAML document as found on disk: claude-fake's readable form (``json:``/``events:`` keys),
+  a plain vcrpy cassette (``body: {string: ...}``, possibly gzip ``!!binary``), or a
+  pydantic-ai one (``parsed_body:``);
+* vcrpy's in-memory form (request ``body`` text, response ``body: {string: ...}``);
+* :class:`Interaction`, the value the rest of claude-fake works with.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from .. import sse
+
+VERSION = 1
+JSON = Any
+Event = tuple[str, JSON]
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class FormatError(ValueError):
+    """A cassette document does not have the shape of a cassette."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordedRequest:
+    """A recorded request: headers lower-cased, body parsed JSON (or ``text`` when not JSON)."""
+
+    method: str
+    uri: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: JSON = None
+    text: str | None = None
+
+    @property
+    def path(self) -> str:
+        """The URI's path."""
+        return urlsplit(self.uri).path or "/"
+
+    @property
+    def query(self) -> str:
+        """The URI's query string."""
+        return urlsplit(self.uri).query
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordedResponse:
+    """A recorded answer: a JSON body, a list of SSE events, or other text."""
+
+    status: int
+    reason: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: JSON = None
+    events: tuple[Event, ...] | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Interaction:
+    """One request and its answer."""
+
+    request: RecordedRequest
+    response: RecordedResponse
+
+
+def _headers(raw: Any) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        return {}
+    out: dict[str, str] = {}
+    for key, value in raw.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        out[str(key).lower()] = ", ".join(str(v) for v in values)
+    return out
+
+
+def _text(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bytes | bytearray):
+        return bytes(raw).decode("utf-8", errors="replace")
+    return str(raw)
+
+
+def _json_or_text(text: str | None) -> tuple[JSON, str | None]:
+    if text is None or not text.strip():
+        return None, text or None
+    try:
+        return json.loads(text), None
+    except ValueError:
+        return None, text
+
+
+def _decoded(raw: Any, encoding: str) -> str | None:
+    if isinstance(raw, bytes | bytearray):
+        data = bytes(raw)
+        if "gzip" in encoding or data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        elif "deflate" in encoding:
+            data = zlib.decompress(data)
+        return data.decode("utf-8", errors="replace")
+    return _text(raw)
+
+
+def request_from_dict(raw: Mapping[str, Any]) -> RecordedRequest:
+    """A request from any of the three shapes."""
+    if "method" not in raw or "uri" not in raw:
+        raise FormatError("a request needs 'method' and 'uri'")
+    headers = _headers(raw.get("headers"))
+    if "json" in raw or "parsed_body" in raw:
+        body, text = raw.get("json", raw.get("parsed_body")), None
+    else:
+        body, text = _json_or_text(_text(raw.get("body")))
+    return RecordedRequest(
+        method=str(raw["method"]).upper(), uri=str(raw["uri"]), headers=headers, body=body, text=text
+    )
+
+
+def _status(raw: Any) -> tuple[int, str]:
+    if isinstance(raw, Mapping):
+        return int(raw.get("code", 0)), str(raw.get("message") or "")
+    return int(raw), ""
+
+
+def _events(raw: Any) -> tuple[Event, ...]:
+    if not isinstance(raw, list):
+        raise FormatError("'events' must be a list of {event, data}")
+    out = []
+    for item in raw:
+        if not isinstance(item, Mapping) or "data" not in item:
+            raise FormatError("each event needs 'event' and 'data'")
+        data = item["data"]
+        name = item.get("event") or (data.get("type") if isinstance(data, Mapping) else "message")
+        out.append((str(name), data))
+    return tuple(out)
+
+
+def response_from_dict(raw: Mapping[str, Any]) -> RecordedResponse:
+    """A response from any of the three shapes; compressed bodies are decoded."""
+    if "status" not in raw:
+        raise FormatError("a response needs 'status'")
+    code, reason = _status(raw["status"])
+    headers = _headers(raw.get("headers"))
+    if "events" in raw:
+        return RecordedResponse(status=code, reason=reason, headers=headers, events=_events(raw["events"]))
+    if "json" in raw or "parsed_body" in raw:
+        body = raw.get("json", raw.get("parsed_body"))
+        return RecordedResponse(status=code, reason=reason, headers=headers, body=body)
+    body_raw = raw.get("body")
+    string = body_raw.get("string") if isinstance(body_raw, Mapping) else body_raw
+    text = _decoded(string, headers.get("content-encoding", ""))
+    headers.pop("content-encoding", None)
+    if text is not None and _is_sse(headers, text):
+        events = tuple(sse.decode(text))
+        return RecordedResponse(status=code, reason=reason, headers=headers, events=events)
+    parsed, rest = _json_or_text(text)
+    return RecordedResponse(status=code, reason=reason, headers=headers, body=parsed, text=rest)
+
+
+def _is_sse(headers: Mapping[str, str], text: str) -> bool:
+    return "event-stream" in headers.get("content-type", "") or text.lstrip().startswith("event:")
+
+
+def interaction_from_dict(raw: Any) -> Interaction:
+    """An interaction from a ``{request, response}`` mapping of any shape."""
+    if not isinstance(raw, Mapping) or "request" not in raw or "response" not in raw:
+        raise FormatError("an interaction needs 'request' and 'response'")
+    return Interaction(
+        request=request_from_dict(raw["request"]), response=response_from_dict(raw["response"])
+    )
+
+
+def interactions_from_doc(doc: Any) -> list[Interaction]:
+    """Every interaction of a loaded YAML document."""
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("interactions"), list):
+        raise FormatError("a cassette is a mapping with an 'interactions' list")
+    return [interaction_from_dict(item) for item in doc["interactions"]]
+
+
+def _listed(headers: Mapping[str, str]) -> dict[str, list[str]]:
+    return {k: [v] for k, v in headers.items()}
+
+
+def _status_dict(response: RecordedResponse) -> dict[str, Any]:
+    return {"code": response.status, "message": response.reason}
+
+
+def readable(interaction: Interaction) -> dict[str, Any]:
+    """claude-fake's readable form: JSON as mappings, streams as ``{event, data}`` lists."""
+    req, resp = interaction.request, interaction.response
+    request: dict[str, Any] = {"method": req.method, "uri": req.uri, "headers": _listed(req.headers)}
+    if req.body is not None:
+        request["json"] = req.body
+    elif req.text is not None:
+        request["body"] = req.text
+    response: dict[str, Any] = {"status": _status_dict(resp), "headers": _listed(resp.headers)}
+    if resp.events is not None:
+        response["events"] = [{"event": name, "data": data} for name, data in resp.events]
+    elif resp.body is not None:
+        response["json"] = resp.body
+    else:
+        response["body"] = {"string": resp.text or ""}
+    return {"request": request, "response": response}
+
+
+def readable_doc(interactions: list[Interaction]) -> dict[str, Any]:
+    """A whole cassette in the readable form, ``version`` first."""
+    return {"version": VERSION, "interactions": [readable(i) for i in interactions]}
+
+
+def response_text(response: RecordedResponse) -> str:
+    """The response body as the wire carried it (SSE re-encoded one event per block)."""
+    if response.events is not None:
+        return b"".join(sse.encode(name, data) for name, data in response.events).decode()
+    if response.body is not None:
+        return _dumps(response.body)
+    return response.text or ""
+
+
+def vcr_form(interaction: Interaction) -> tuple[dict[str, Any], dict[str, Any]]:
+    """vcrpy's in-memory form: ``Request(**request)`` arguments and the response mapping."""
+    req, resp = interaction.request, interaction.response
+    body = _dumps(req.body) if req.body is not None else req.text
+    request = {"method": req.method, "uri": req.uri, "body": body, "headers": _listed(req.headers)}
+    response = {
+        "status": _status_dict(resp),
+        "headers": _listed(resp.headers),
+        "body": {"string": response_text(resp)},
+    }
+    return request, response
+
+
+# -- a stream folded into its Message, by the SDK's accumulator rules (WIRE.md §4.5) ----------
+_TOOL_BLOCKS = ("tool_use", "server_tool_use", "mcp_tool_use")
+_USAGE_IF_SET = (
+    "input_tokens",
+    "cache_creation_input_tokens",
+    "cache_read_input_tokens",
+    "server_tool_use",
+    "output_tokens_details",
+    "iterations",
+    "fallback_credit",
+)
+
+
+def _apply_delta(block: dict[str, Any], delta: Mapping[str, Any], partial: dict[int, str], i: int) -> None:
+    kind, btype = delta.get("type"), block.get("type")
+    if kind == "text_delta" and btype == "text":
+        block["text"] = block.get("text", "") + delta.get("text", "")
+    elif kind == "input_json_delta" and btype in _TOOL_BLOCKS:
+        partial[i] = partial.get(i, "") + delta.get("partial_json", "")
+    elif kind == "citations_delta" and btype == "text":
+        block["citations"] = [*(block.get("citations") or []), delta.get("citation")]
+    elif kind == "thinking_delta" and btype == "thinking":
+        block["thinking"] = block.get("thinking", "") + delta.get("thinking", "")
+    elif kind == "signature_delta" and btype == "thinking":
+        block["signature"] = delta.get("signature", "")
+    elif kind == "compaction_delta" and btype == "compaction":
+        block["content"] = delta.get("content")
+        block["encrypted_content"] = delta.get("encrypted_content")
+
+
+def _apply_message_delta(snapshot: dict[str, Any], event: Mapping[str, Any]) -> None:
+    delta = event.get("delta") or {}
+    for key in ("stop_reason", "stop_sequence", "stop_details"):
+        if key in delta:
+            snapshot[key] = delta[key]
+    if delta.get("container") is not None:
+        snapshot["container"] = delta["container"]
+    usage = dict(snapshot.get("usage") or {})
+    new = event.get("usage") or {}
+    if "output_tokens" in new:
+        usage["output_tokens"] = new["output_tokens"]
+    usage.update({k: new[k] for k in _USAGE_IF_SET if new.get(k) is not None})
+    snapshot["usage"] = usage
+    for key in ("context_management", "input_transformations"):
+        if event.get(key) is not None:
+            snapshot[key] = event[key]
+
+
+def accumulate(events: tuple[Event, ...] | list[Event]) -> dict[str, Any] | None:
+    """The Message a stream builds (None without ``message_start``); deltas as the SDK folds them."""
+    snapshot: dict[str, Any] | None = None
+    partial: dict[int, str] = {}
+    for _name, data in events:
+        kind = data.get("type") if isinstance(data, Mapping) else None
+        if kind == "message_start":
+            snapshot = json.loads(_dumps(data.get("message") or {}))
+            snapshot["content"] = []
+        elif snapshot is None:
+            continue
+        elif kind == "content_block_start":
+            block = json.loads(_dumps(data.get("content_block") or {}))
+            snapshot["content"].append(block)
+            if block.get("type") == "fallback" and isinstance(block.get("to"), Mapping):
+                snapshot["model"] = block["to"].get("model", snapshot.get("model"))
+        elif kind == "content_block_delta":
+            index = data.get("index", -1)
+            if isinstance(index, int) and 0 <= index < len(snapshot["content"]):
+                _apply_delta(snapshot["content"][index], data.get("delta") or {}, partial, index)
+        elif kind == "message_delta":
+            _apply_message_delta(snapshot, data)
+    if snapshot is not None:
+        for index, text in partial.items():
+            snapshot["content"][index]["input"] = _parse_input(text)
+    return snapshot
+
+
+def _parse_input(text: str) -> JSON:
+    if not text.strip():
+        return {}
+    try:
+        return json.loads(text)
+    except ValueError:
+        import jiter
+
+        return jiter.from_json(text.encode(), partial_mode="trailing-strings")
+
+
+def stream_error(events: tuple[Event, ...] | list[Event]) -> JSON:
+    """The data of the stream's ``error`` event, if it has one."""
+    for name, data in events:
+        if name == "error" or (isinstance(data, Mapping) and data.get("type") == "error"):
+            return data
+    return None

@@ -1,0 +1,170 @@
+"""The only module that imports vcrpy: our YAML serializer and an atomic persister for it.
+
+Both follow vcrpy's protocols, so a plain ``vcr.VCR`` can use claude-fake cassettes too::
+
+    my_vcr.register_serializer("claude", SERIALIZER)
+    my_vcr.register_persister(AtomicPersister)
+
+Loading uses a safe YAML loader: no ``!!python/...`` tag can build an object or run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from vcr import serialize as vcr_serialize
+from vcr.persisters.filesystem import CassetteNotFoundError
+from vcr.request import Request
+
+from . import format as fmt
+
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class SafeCassetteLoader(_BaseLoader):  # type: ignore[misc]
+    """YAML's safe loader plus the few inert Python tags old vcrpy cassettes carry."""
+
+
+def _scalar(loader: Any, node: Any) -> Any:
+    return loader.construct_scalar(node)
+
+
+def _tuple(loader: Any, node: Any) -> Any:
+    return tuple(loader.construct_sequence(node))
+
+
+def _bytesio(loader: Any, node: Any) -> bytes:
+    state = loader.construct_mapping(node, deep=True).get("state") or (b"",)
+    data = state[0] if state else b""
+    return data.encode() if isinstance(data, str) else bytes(data or b"")
+
+
+for _tag, _build in (
+    ("python/str", _scalar),
+    ("python/unicode", _scalar),
+    ("python/tuple", _tuple),
+    ("python/object/new:_io.BytesIO", _bytesio),
+):
+    SafeCassetteLoader.add_constructor("tag:yaml.org,2002:" + _tag, _build)
+
+
+class ReadableDumper(_BaseDumper):  # type: ignore[misc]
+    """Safe dumper; multi-line strings as ``|`` blocks so transcripts diff line by line."""
+
+
+def _str(dumper: Any, value: str) -> Any:
+    style = "|" if "\n" in value and len(value) < 20000 else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+ReadableDumper.add_representer(str, _str)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse cassette text safely."""
+    return yaml.load(text, Loader=SafeCassetteLoader)  # noqa: S506 - a safe loader subclass
+
+
+def dump_yaml(doc: Any) -> str:
+    """Cassette text in the readable form."""
+    return str(yaml.dump(doc, Dumper=ReadableDumper, sort_keys=False, allow_unicode=True, width=100))
+
+
+class ClaudeSerializer:
+    """A vcrpy serializer: our readable YAML on disk, vcrpy's in-memory form in between."""
+
+    @staticmethod
+    def deserialize(cassette_string: str) -> dict[str, Any]:
+        """YAML text (any supported shape) to vcrpy's ``{version, interactions}`` form."""
+        doc = load_yaml(cassette_string)
+        pairs = [fmt.vcr_form(i) for i in fmt.interactions_from_doc(doc)]
+        interactions = [{"request": req, "response": resp} for req, resp in pairs]
+        return {"version": fmt.VERSION, "interactions": interactions}
+
+    @staticmethod
+    def serialize(cassette_dict: dict[str, Any]) -> str:
+        """vcrpy's form to readable YAML."""
+        interactions = fmt.interactions_from_doc(cassette_dict)
+        return dump_yaml(fmt.readable_doc(interactions))
+
+
+SERIALIZER = ClaudeSerializer()
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temp file in the same folder, fsync, and os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable (POSIX)
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+class AtomicPersister:
+    """vcrpy's filesystem persister, with atomic saves."""
+
+    @classmethod
+    def load_cassette(cls, cassette_path: str | os.PathLike[str], serializer: Any) -> Any:
+        """vcrpy's ``(requests, responses)`` from the file; CassetteNotFoundError when absent."""
+        path = Path(cassette_path)
+        if not path.is_file():
+            raise CassetteNotFoundError()
+        data = path.read_text(encoding="utf-8")
+        if not data.strip():
+            raise CassetteNotFoundError()
+        return vcr_serialize.deserialize(data, serializer)
+
+    @staticmethod
+    def save_cassette(
+        cassette_path: str | os.PathLike[str], cassette_dict: dict[str, Any], serializer: Any
+    ) -> None:
+        """Serialize vcrpy's ``{requests, responses}`` and write it atomically."""
+        atomic_write(Path(cassette_path), vcr_serialize.serialize(cassette_dict, serializer))
+
+
+def _from_vcr(request: Any, response: Any) -> fmt.Interaction:
+    body = request.body
+    if isinstance(body, io.BytesIO):
+        body = body.getvalue()
+    raw = {"method": request.method, "uri": request.uri, "headers": dict(request.headers), "body": body}
+    return fmt.Interaction(
+        request=fmt.request_from_dict(raw), response=fmt.response_from_dict(response)
+    )
+
+
+def load(path: Path) -> list[fmt.Interaction] | None:
+    """The interactions of a cassette file, through vcrpy; None when it is absent or empty."""
+    try:
+        requests, responses, *_ = AtomicPersister.load_cassette(path, SERIALIZER)
+    except CassetteNotFoundError:
+        return None
+    return [_from_vcr(req, resp) for req, resp in zip(requests, responses, strict=True)]
+
+
+def save(path: Path, interactions: list[fmt.Interaction]) -> None:
+    """Write interactions through vcrpy's serializer protocol, atomically."""
+    pairs = [fmt.vcr_form(i) for i in interactions]
+    cassette = {"requests": [Request(**req) for req, _ in pairs], "responses": [r for _, r in pairs]}
+    AtomicPersister.save_cassette(path, cassette, SERIALIZER)
