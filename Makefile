@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint type unit xdist examples wheel bench record clean node-test
+.PHONY: serve test lint type unit xdist examples wheel bench record clean node-test compat
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,7 +35,7 @@ wheel: $(STAMP)
 	rm -rf dist && $(BIN)/python -m build --wheel -q -o dist . >/dev/null
 	$(BIN)/python scripts/check_wheel.py dist/*.whl
 
-test: lint type unit xdist examples wheel
+test: lint type unit xdist examples wheel compat
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
@@ -47,3 +47,16 @@ record: $(STAMP)
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
+
+# Old SDK generations in their own virtualenvs: 1.17 (httpx2, old wire) and 0.121 (httpx).
+.venv-sdk-%/.installed: pyproject.toml
+	test -x .venv-sdk-$*/bin/python || $(PY) -m venv .venv-sdk-$*
+	.venv-sdk-$*/bin/python -m pip install -q "anthropic==$*" pytest pytest-asyncio -e .
+	touch $@
+
+compat-%: .venv-sdk-%/.installed
+	cd compat && ../.venv-sdk-$*/bin/pytest -q -p no:cacheprovider -o asyncio_mode=auto test_sdk1.py
+
+.SECONDARY:
+
+compat: compat-1.17.0 compat-0.121.0

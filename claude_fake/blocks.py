@@ -1,11 +1,14 @@
-"""Builders for the content blocks a scripted reply holds. A plain ``str`` is a text block."""
+"""Builders for the content blocks a scripted reply holds. A plain ``str`` is a text block.
+
+Every default here parses under the SDK's strict response types (GA and beta), field for field.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, get_args
 
 from .errors import ScriptError
 
@@ -19,6 +22,7 @@ SERVER_TOOL_RESULTS = {
     "tool_search_tool_regex": "tool_search_tool_result",
     "tool_search_tool_bm25": "tool_search_tool_result",
 }
+EXAMPLE_URL = "https://example.com/"
 
 
 def signature_for(text: str) -> str:
@@ -26,21 +30,31 @@ def signature_for(text: str) -> str:
     return base64.b64encode(b"\x12\x0c" + hashlib.sha256(text.encode()).digest()).decode()
 
 
-def text(value: str, *, citations: Sequence[Mapping[str, Any]] | None = None) -> Block:
-    """A text block, optionally with citations."""
+def _need_str(value: object, what: str, fix: str) -> None:
     if not isinstance(value, str):
-        raise ScriptError(
-            f"text() takes a string, got {type(value).__name__}.",
-            fix="Pass the reply text as a str.",
-        )
+        raise ScriptError(f"{what} takes a string, got {type(value).__name__}.", fix=fix)
+
+
+def text(value: str, *, citations: Sequence[Mapping[str, Any]] | None = None) -> Block:
+    """A text block, optionally with citations (e.g. ``char_location`` dicts)."""
+    _need_str(value, "text()", "Pass the reply text as a str.")
     block: Block = {"type": "text", "text": value}
-    if citations:
+    if citations is not None:
+        if isinstance(citations, Mapping | str) or not all(
+            isinstance(c, Mapping) for c in citations
+        ):
+            raise ScriptError(
+                "text(citations=...) takes a list of citation dicts.",
+                fix='e.g. citations=[{"type": "char_location", "cited_text": "...", '
+                '"document_index": 0, "start_char_index": 0, "end_char_index": 3}]',
+            )
         block["citations"] = [dict(c) for c in citations]
     return block
 
 
 def tool_use(name: str, input: Mapping[str, Any] | None = None, *, id: str | None = None) -> Block:  # noqa: A002
     """A client tool call; its id is generated per answer unless given."""
+    _need_str(name, "tool_use(name, ...)", 'e.g. tool_use("get_weather", {"city": "Paris"})')
     if input is not None and not isinstance(input, Mapping):
         raise ScriptError(
             f"tool_use({name!r}, ...): the input must be a dict, got {type(input).__name__}.",
@@ -52,6 +66,7 @@ def tool_use(name: str, input: Mapping[str, Any] | None = None, *, id: str | Non
 
 def thinking(value: str, *, signature: str | None = None) -> Block:
     """A thinking block with a signature (one is made from the text when not given)."""
+    _need_str(value, "thinking()", 'e.g. thinking("Let me check the weather first.")')
     return {"type": "thinking", "thinking": value, "signature": signature or signature_for(value)}
 
 
@@ -65,16 +80,47 @@ def server_tool_use(
     input: Mapping[str, Any] | None = None,  # noqa: A002
     *,
     result: Any = None,
+    error: str | None = None,
     id: str | None = None,  # noqa: A002
 ) -> tuple[Block, Block]:
-    """A server tool call and its matching result block (e.g. ``web_search_tool_result``)."""
+    """A server tool call and its matching result block (e.g. ``web_search_tool_result``).
+
+    ``result`` replaces the default result content; ``error`` makes it the tool's error object
+    with that ``error_code`` (e.g. ``"unavailable"``).
+    """
     if name not in SERVER_TOOL_RESULTS:
         raise ScriptError(
             f"server_tool_use: unknown server tool {name!r}.",
             fix=f"Use one of: {', '.join(sorted(SERVER_TOOL_RESULTS))}.",
         )
+    if input is not None and not isinstance(input, Mapping):
+        raise ScriptError(
+            f"server_tool_use({name!r}, ...): the input must be a dict.",
+            fix='e.g. server_tool_use("web_search", {"query": "weather in Paris"})',
+        )
+    kind = SERVER_TOOL_RESULTS[name]
+    content = _error(kind, error) if error is not None else _result(name, result)
     call = {"type": "server_tool_use", "id": id, "name": name, "input": dict(input or {})}
-    return call, {"type": SERVER_TOOL_RESULTS[name], "tool_use_id": id, "content": _result(name, result)}
+    return call, {"type": kind, "tool_use_id": id, "content": content}
+
+
+def error_codes(kind: str) -> tuple[str, ...]:
+    """The error codes the SDK knows for a server tool result ``kind``."""
+    import anthropic.types as sdk
+
+    name = "".join(part.title() for part in kind.split("_")) + "ErrorCode"
+    codes: object = getattr(sdk, name, None)
+    return tuple(str(code) for code in get_args(codes))
+
+
+def _error(kind: str, code: str) -> Block:
+    codes = error_codes(kind)
+    if code not in codes:
+        raise ScriptError(
+            f"server_tool_use(error={code!r}): not an error code of {kind}.",
+            fix=f"Use one of: {', '.join(codes)}.",
+        )
+    return {"type": f"{kind}_error", "error_code": code}
 
 
 def _result(name: str, result: Any) -> Any:
@@ -84,38 +130,56 @@ def _result(name: str, result: Any) -> Any:
         return [
             {
                 "type": "web_search_result",
-                "url": "https://example.com/",
+                "url": EXAMPLE_URL,
                 "title": "Example Domain",
                 "encrypted_content": signature_for("example"),
                 "page_age": None,
             }
         ]
     if name == "web_fetch":
+        source = {"type": "text", "media_type": "text/plain", "data": "Example Domain"}
+        document = {"type": "document", "source": source, "title": "Example Domain"}
         return {
             "type": "web_fetch_result",
-            "url": "https://example.com/",
+            "url": EXAMPLE_URL,
             "retrieved_at": "2026-11-01T00:00:00Z",
-            "content": {
-                "type": "document",
-                "source": {"type": "text", "media_type": "text/plain", "data": "Example Domain"},
-                "title": "Example Domain",
-                "citations": None,
-            },
+            "content": {**document, "citations": None},
         }
-    if name in ("tool_search_tool_regex", "tool_search_tool_bm25"):
+    if name.startswith("tool_search_tool_"):
         return {"type": "tool_search_tool_search_result", "tool_references": []}
-    kind = {"code_execution": "code_execution_result"}.get(name, f"{name}_result")
-    out: dict[str, Any] = {"type": kind, "stdout": "", "stderr": "", "return_code": 0, "content": []}
     if name == "text_editor_code_execution":
-        out = {"type": "text_editor_code_execution_view_result", "file_type": "text",
-               "content": "", "num_lines": 0, "start_line": 1, "total_lines": 0}
-    return out
+        return {
+            "type": "text_editor_code_execution_view_result",
+            "file_type": "text",
+            "content": "",
+            "num_lines": 0,
+            "start_line": 1,
+            "total_lines": 0,
+        }
+    kind = f"{name}_result"  # code_execution_result, bash_code_execution_result
+    return {"type": kind, "stdout": "", "stderr": "", "return_code": 0, "content": []}
 
 
-def compaction(summary: str | None, *, encrypted_content: str | None = None) -> Block:
-    """A compaction block (beta): the summary that replaces the earlier conversation."""
-    return {
+def compaction(
+    summary: str | None,
+    *,
+    encrypted_content: str | None = None,
+    signature: str | None = None,
+    tool_changes: Sequence[Mapping[str, Any]] | None = None,
+) -> Block:
+    """A compaction block (beta): the summary that replaces the earlier conversation.
+
+    ``summary=None`` is a failed compaction, as the API sends it.
+    """
+    if summary is not None:
+        _need_str(summary, "compaction()", 'e.g. compaction("The user asked about Paris.")')
+    block: Block = {
         "type": "compaction",
         "content": summary,
         "encrypted_content": encrypted_content or signature_for(f"enc:{summary}"),
     }
+    if signature is not None:
+        block["signature"] = signature
+    if tool_changes is not None:
+        block["tool_changes"] = [dict(change) for change in tool_changes]
+    return block

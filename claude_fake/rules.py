@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeGuard
 
 Path = tuple[str | int, ...]
 Problem = tuple[Path, str]
@@ -33,7 +33,7 @@ def is_new_api_version(api_version: str | None) -> bool:
 def thinking_budget(body: Mapping[str, Any]) -> Problem | None:
     """`thinking.budget_tokens` is at least 1024 and below `max_tokens` (when there is one)."""
     thinking = body.get("thinking")
-    if not isinstance(thinking, Mapping) or thinking.get("type") != "enabled":
+    if not isinstance(thinking, dict) or thinking.get("type") != "enabled":
         return None
     budget = thinking.get("budget_tokens")
     if not _is_int(budget):
@@ -70,7 +70,7 @@ def user_citations(body: Mapping[str, Any]) -> Problem | None:
     for path, block in _blocks(body, role="user"):
         for text_path, text in _user_texts(path, block):
             if text.get("citations"):
-                return text_path + ("citations",), (
+                return (*text_path, "citations"), (
                     f"`citations` are not allowed on `user` text blocks with anthropic-version "
                     f"{NEW_API_VERSION}; only assistant text blocks may carry citations."
                 )
@@ -81,7 +81,7 @@ def unique_custom_ids(body: Mapping[str, Any]) -> Problem | None:
     """Batch `custom_id`s are unique within the batch."""
     seen: dict[str, int] = {}
     for index, request in enumerate(body.get("requests") or ()):
-        custom_id = request.get("custom_id") if isinstance(request, Mapping) else None
+        custom_id = request.get("custom_id") if isinstance(request, dict) else None
         if not isinstance(custom_id, str):
             continue
         if custom_id in seen:
@@ -108,23 +108,23 @@ def check_params(body: Mapping[str, Any], *, new_version: bool) -> Problem | Non
     return None
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _blocks(body: Mapping[str, Any], *, role: str) -> Iterator[tuple[Path, Mapping[str, Any]]]:
     """(path, block) for every content block directly in a message with this role."""
     messages = body.get("messages")
-    if not isinstance(messages, Sequence):
+    if not isinstance(messages, list):
         return
     for i, message in enumerate(messages):
-        if not isinstance(message, Mapping) or message.get("role") != role:
+        if not isinstance(message, dict) or message.get("role") != role:
             continue
         content = message.get("content")
-        if isinstance(content, str) or not isinstance(content, Sequence):
+        if not isinstance(content, list):
             continue
         for j, block in enumerate(content):
-            if isinstance(block, Mapping):
+            if isinstance(block, dict):
                 yield ("messages", i, "content", j), block
 
 
@@ -137,14 +137,14 @@ def _user_texts(path: Path, block: Mapping[str, Any]) -> Iterator[tuple[Path, Ma
         yield from _texts_in(path, block)
     elif kind == "tool_result" and isinstance(block.get("content"), list):
         for k, inner in enumerate(block["content"]):
-            if isinstance(inner, Mapping) and inner.get("type") == "search_result":
-                yield from _texts_in(path + ("content", k), inner)
+            if isinstance(inner, dict) and inner.get("type") == "search_result":
+                yield from _texts_in((*path, "content", k), inner)
 
 
 def _texts_in(path: Path, search_result: Mapping[str, Any]) -> Iterator[tuple[Path, Any]]:
     content = search_result.get("content")
-    if isinstance(content, str) or not isinstance(content, Sequence):
+    if not isinstance(content, list):
         return
     for k, text in enumerate(content):
-        if isinstance(text, Mapping):
-            yield path + ("content", k), text
+        if isinstance(text, dict):
+            yield (*path, "content", k), text

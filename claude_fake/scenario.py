@@ -1,7 +1,14 @@
-"""Scripted replies: what the test queued, in order, or matched by a ``when`` rule."""
+"""Scripted replies: what the test queued, in order, or matched by a ``when`` rule.
+
+A reply is checked when it is scripted (blocks against the SDK's own types, the stop reason
+against its literals, usage and stop details against its models), so a bad script fails at the
+call that wrote it. What depends on the request (the stop sequence it asked for, whether it
+is a compaction beta request) is settled when a request takes the reply.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,6 +20,7 @@ from .errors import ScriptError
 from .model import FakeRequest
 
 Predicate = Callable[[FakeRequest], object]
+BUILDERS = "Build blocks with claude_fake.text/tool_use/thinking/server_tool_use/compaction."
 
 
 @cache
@@ -25,11 +33,21 @@ def stop_reasons() -> tuple[str, ...]:
 
 
 @cache
-def _block_adapter() -> Any:
+def _adapter(beta: bool) -> Any:
+    from anthropic.types import ContentBlock
     from anthropic.types.beta import BetaContentBlock
     from pydantic import TypeAdapter
 
-    return TypeAdapter(BetaContentBlock)
+    return TypeAdapter(BetaContentBlock if beta else ContentBlock)
+
+
+@cache
+def ga_block_types() -> frozenset[str]:
+    """The block types of the GA ``ContentBlock`` union (the others are beta only)."""
+    from anthropic.types import ContentBlock
+
+    members = get_args(get_args(ContentBlock)[0])
+    return frozenset(str(get_args(m.model_fields["type"].annotation)[0]) for m in members)
 
 
 def flatten(items: Iterable[object]) -> list[b.Block]:
@@ -45,36 +63,46 @@ def flatten(items: Iterable[object]) -> list[b.Block]:
         else:
             raise ScriptError(
                 f"reply() got a {type(item).__name__}, which is not a content block.",
-                fix="Pass strings or blocks built with claude_fake.text/tool_use/thinking/...",
+                fix=f"Pass strings or blocks. {BUILDERS}",
             )
     return out
 
 
+def _probe(block: b.Block) -> b.Block:
+    probe = {**block}
+    if probe.get("type") in ("tool_use", "server_tool_use") and not probe.get("id"):
+        probe["id"] = "toolu_check"
+    if str(probe.get("type")).endswith("_tool_result") and not probe.get("tool_use_id"):
+        probe["tool_use_id"] = "srvtoolu_check"
+    return probe
+
+
 def check_blocks(content: list[b.Block]) -> None:
-    """Raise a ScriptError naming the first block the SDK's types would not accept."""
+    """Raise a ScriptError naming the first block the SDK's strict types would not accept.
+
+    Blocks the GA ``ContentBlock`` union has are checked against it (GA clients parse them),
+    the others (compaction, mcp_*, ...) against the beta union.
+    """
     from pydantic import ValidationError
 
     for index, block in enumerate(content):
-        probe = {**block}
-        if probe.get("type") in ("tool_use", "server_tool_use") and not probe.get("id"):
-            probe["id"] = "toolu_check"
-        if "tool_use_id" in probe and not probe["tool_use_id"]:
-            probe["tool_use_id"] = "srvtoolu_check"
-        if probe.get("type") == "tool_use" and not isinstance(probe.get("input"), dict):
+        kind = block.get("type")
+        if kind in ("tool_use", "server_tool_use") and not isinstance(block.get("input"), dict):
             raise ScriptError(
-                f"block {index} (tool_use {probe.get('name')!r}): input must be a dict.",
+                f"block {index} ({kind} {block.get('name')!r}): input must be a dict, "
+                f"got {type(block.get('input')).__name__}.",
                 why="The API always sends tool input as a JSON object.",
-                fix="Pass a dict as the tool input.",
+                fix='Pass a dict as the tool input, e.g. {"city": "Paris"}.',
             )
         try:
-            _block_adapter().validate_python(probe)
+            _adapter(kind not in ga_block_types()).validate_python(_probe(block))
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             raise ScriptError(
-                f"block {index} ({probe.get('type')!r}) is not a valid content block: "
+                f"block {index} ({kind!r}) is not a content block the SDK accepts: "
                 f"{where}: {first['msg']}.",
-                fix="Build blocks with claude_fake.text/tool_use/thinking/server_tool_use/...",
+                fix=BUILDERS,
             ) from None
 
 
@@ -98,6 +126,79 @@ def check_stop_reason(stop_reason: str) -> None:
         )
 
 
+def _model_error(model: Any, value: Mapping[str, Any], what: str, fix: str) -> None:
+    from pydantic import ValidationError
+
+    try:
+        model.model_validate(dict(value))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ScriptError(f"{what}: {where}: {first['msg']}.", fix=fix) from None
+
+
+def check_usage(usage: object) -> None:
+    """Raise a ScriptError for a usage override the SDK's ``Usage`` would not accept."""
+    from anthropic.types.beta import BetaUsage
+
+    if usage is None:
+        return
+    fields = sorted(BetaUsage.model_fields)
+    if not isinstance(usage, Mapping) or set(usage) - set(fields):
+        unknown = sorted(set(usage) - set(fields)) if isinstance(usage, Mapping) else usage
+        raise ScriptError(
+            f"reply(usage=...): {unknown!r} is not a usage field.",
+            fix=f"Override any of: {', '.join(fields)}; e.g. usage={{'output_tokens': 5}}.",
+        )
+    base = {"input_tokens": 1, "output_tokens": 1}
+    _model_error(BetaUsage, {**base, **usage}, "reply(usage=...)", "e.g. usage={'output_tokens': 5}")
+
+
+def check_stop_details(stop_reason: str, details: object) -> None:
+    """Raise a ScriptError for stop details that do not fit the stop reason or the SDK's model."""
+    from anthropic.types.beta import BetaRefusalStopDetails
+
+    if details is None:
+        return
+    fix = "e.g. stop_details={'type': 'refusal', 'category': 'cyber', 'explanation': None}"
+    if stop_reason != "refusal" or not isinstance(details, Mapping):
+        raise ScriptError(
+            f"reply(stop_details={details!r}) with stop_reason={stop_reason!r}.",
+            why="The API sends stop_details only with stop_reason 'refusal', as a mapping.",
+            fix=f"Pass stop_reason='refusal' and a dict, {fix}.",
+        )
+    _model_error(BetaRefusalStopDetails, {"type": "refusal", **details}, "reply(stop_details)", fix)
+
+
+def check_consistency(reply: Reply) -> None:
+    """Raise a ScriptError when the stop reason and the other fields contradict each other."""
+    kinds = [blk.get("type") for blk in reply.content]
+    sequence = reply.stop_sequence
+    if sequence is not None and (not isinstance(sequence, str) or not sequence):
+        raise ScriptError(f"reply(stop_sequence={sequence!r}) must be a non-empty string.",
+                          fix="e.g. stop_sequence='###'")
+    if sequence is not None and reply.stop_reason != "stop_sequence":
+        raise ScriptError(
+            f"reply(stop_sequence={sequence!r}) with stop_reason={reply.stop_reason!r}.",
+            why="The API names the stop sequence only when it stopped on it.",
+            fix="Drop stop_reason (it is then 'stop_sequence') or drop stop_sequence.",
+        )
+    if reply.stop_reason == "tool_use" and "tool_use" not in kinds:
+        raise ScriptError(
+            "reply(stop_reason='tool_use') has no tool_use block.",
+            why="Clients look for the tool_use block to run when the turn stops for a tool.",
+            fix='Add one: fake.reply(claude_fake.tool_use("get_weather", {"city": "Paris"})).',
+        )
+    if reply.stop_reason == "compaction" and (not kinds or kinds[-1] != "compaction"):
+        raise ScriptError(
+            "reply(stop_reason='compaction') must end with a compaction block.",
+            why="With pause_after_compaction the API stops right after the compaction block.",
+            fix='e.g. fake.reply(claude_fake.compaction("summary"))',
+        )
+    check_usage(reply.usage)
+    check_stop_details(reply.stop_reason, reply.stop_details)
+
+
 @dataclass(slots=True, kw_only=True)
 class Reply:
     """One scripted answer; ``times`` counts down as it answers (None: forever)."""
@@ -113,6 +214,13 @@ class Reply:
     used: int = 0
     label: str = ""
 
+    def __post_init__(self) -> None:
+        if self.stop_sequence is not None and self.stop_reason == "end_turn":
+            self.stop_reason = "stop_sequence"  # a stop sequence implies its stop reason
+        check_consistency(self)
+        if self.stop_details is not None:
+            self.stop_details = {"type": "refusal", **self.stop_details}
+
     def describe(self) -> str:
         """A one-line description for reports."""
         kinds = ", ".join(str(blk.get("type")) for blk in self.content) or "no blocks"
@@ -121,11 +229,42 @@ class Reply:
 
 
 def call_site() -> str:
-    """' at file:line' of the first frame outside claude_fake, for messages."""
+    """' (scripted at file:line)' of the first frame outside claude_fake, for messages."""
     for frame in reversed(traceback.extract_stack()[:-1]):
         if "/claude_fake/" not in frame.filename:
             return f" (scripted at {frame.filename}:{frame.lineno})"
     return ""
+
+
+def _is_compaction_request(request: FakeRequest) -> bool:
+    return any(beta.startswith("compact-") for beta in request.betas)
+
+
+def resolve(reply: Reply, request: FakeRequest) -> Reply:
+    """``reply`` as it answers ``request``: its stop sequence filled from the request; checked."""
+    uses_compaction = reply.stop_reason == "compaction" or any(
+        blk.get("type") == "compaction" for blk in reply.content
+    )
+    if uses_compaction and not _is_compaction_request(request):
+        raise ScriptError(
+            f"{reply.describe()} holds a compaction, but the request is not a compaction "
+            f"request (anthropic-beta: {', '.join(request.betas) or 'none'}).",
+            why="The API compacts only for the compact-2026-01-12 (or compact-2026-09-04) beta; "
+            "GA clients cannot parse a compaction block or stop reason.",
+            fix="Send it with client.beta.messages.create(..., betas=['compact-2026-01-12']), "
+            "or script this reply without compaction.",
+        )
+    if reply.stop_reason != "stop_sequence" or reply.stop_sequence is not None:
+        return reply
+    asked = request.body.get("stop_sequences") if isinstance(request.body, dict) else None
+    if not isinstance(asked, list) or not asked or not isinstance(asked[0], str):
+        raise ScriptError(
+            f"{reply.describe()} stops on a stop sequence, but neither the reply nor the "
+            "request names one.",
+            why="The API answers stop_reason 'stop_sequence' with the sequence it matched.",
+            fix="Pass stop_sequence='...' to fake.reply(), or send stop_sequences=[...].",
+        )
+    return dataclasses.replace(reply, stop_sequence=asked[0])
 
 
 @dataclass(slots=True)
@@ -142,20 +281,19 @@ class ReplyBook:
         (self.rules if reply.when else self.queue).append(reply)
 
     def take(self, request: FakeRequest) -> Reply | None:
-        """The reply for ``request``: the first matching rule, else the head of the queue."""
+        """The reply for ``request``: the first matching rule, else the head of the queue.
+
+        A reply that cannot answer this request is used up all the same, and the ScriptError
+        saying why reaches the client (and ``fake.problems``) once.
+        """
+        reply = self._match(request)
+        return resolve(reply, request) if reply is not None else None
+
+    def _match(self, request: FakeRequest) -> Reply | None:
         for rule in self.rules:
             if rule.times is not None and rule.used >= rule.times:
                 continue
-            assert rule.when is not None
-            try:
-                matched = rule.when(request)
-            except Exception as exc:
-                raise ScriptError(
-                    f"the when= rule of {rule.describe()} raised {type(exc).__name__}: {exc}",
-                    why="A rule is called with each request (a claude_fake FakeRequest).",
-                    fix="Fix the predicate; it may read request.text, .body, .messages, .headers.",
-                ) from exc
-            if matched:
+            if _matches(rule, request):
                 return self._use(rule)
         while self.queue:
             head = self.queue[0]
@@ -177,3 +315,15 @@ class ReplyBook:
             for r in [*self.rules, *self.queue]
             if r.times is not None and r.used < r.times
         ]
+
+
+def _matches(rule: Reply, request: FakeRequest) -> bool:
+    assert rule.when is not None
+    try:
+        return bool(rule.when(request))
+    except Exception as exc:
+        raise ScriptError(
+            f"the when= rule of {rule.describe()} raised {type(exc).__name__}: {exc}",
+            why="A rule is called with each request (a claude_fake FakeRequest).",
+            fix="Fix the predicate; it may read request.text, .body, .messages, .headers.",
+        ) from exc

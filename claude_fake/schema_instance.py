@@ -40,13 +40,14 @@ _INFER = (  # a type implied by keywords; constraints for other types would not 
     ("string", {"minLength", "maxLength", "pattern", "format"}),
     ("number", {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}),
 )
-_CATEGORIES = {  # regex category -> (characters to pick from, equivalent class)
-    "CATEGORY_DIGIT": ("0123456789", r"\d"),
-    "CATEGORY_NOT_DIGIT": ("abcxyz", r"\D"),
-    "CATEGORY_SPACE": (" ", r"\s"),
-    "CATEGORY_NOT_SPACE": (_ALNUM, r"\S"),
-    "CATEGORY_WORD": (_ALNUM + "_", r"\w"),
-    "CATEGORY_NOT_WORD": (" -.", r"\W"),
+_PRINTABLE = _ALNUM + "ABCDEFGHIJKLMNOPQRSTUVWXYZ _-.@#+/:"
+_CATEGORIES = {  # regex category -> the printable characters in it
+    f"CATEGORY_{name}": "".join(c for c in _PRINTABLE if re.fullmatch(cls, c))
+    for name, cls in zip(
+        ("DIGIT", "NOT_DIGIT", "SPACE", "NOT_SPACE", "WORD", "NOT_WORD"),
+        (r"\d", r"\D", r"\s", r"\S", r"\w", r"\W"),
+        strict=True,
+    )
 }
 _Bound = tuple[Any, bool]  # (limit or None, exclusive)
 
@@ -65,7 +66,7 @@ def instance(
 class _Gen:
     def __init__(self, root: Any, rng: random.Random, words: Callable[[int], str] | None) -> None:
         self.root, self.rng, self.words = root, rng, words
-        self.grow = 0  # extra repetitions per regex quantifier, see _pattern
+        self.grow, self.jitter = 0, 2  # extra and random repetitions per quantifier (_pattern)
         self.validator: Any = None
 
     def gen(self, schema: Any, depth: int) -> Any:
@@ -170,29 +171,18 @@ class _Gen:
     def _fill(self, s: Mapping[str, Any], out: dict[str, Any], depth: int) -> None:
         """Add properties up to ``minProperties``; give map-like objects an entry or two."""
         props: Mapping[str, Any] = s.get("properties") or {}
-        patterns = list((s.get("patternProperties") or {}).items())
-        want, extra = s.get("minProperties", 0), s.get("additionalProperties")
-        if (
-            not props
-            and depth < _SOFT_DEPTH
-            and (patterns or (isinstance(extra, Mapping) and extra))
-        ):
+        want, extra = s.get("minProperties", 0), s.get("additionalProperties", True)
+        if not props and depth < _SOFT_DEPTH and isinstance(extra, Mapping) and extra:
             want = max(want, self.rng.randint(1, 2))
         for name, sub in props.items():
             if len(out) >= want:
                 return
             out.setdefault(name, self.gen(sub, depth + 1))
-        closed = s.get("additionalProperties") is False or s.get("unevaluatedProperties") is False
-        for _ in range(2 * want if patterns or not closed else 0):
-            if patterns:
-                pattern, sub = self.rng.choice(patterns)
-                key = self._pattern(pattern, 1, None)
-            else:
-                key = self._slug()
-                sub = self._value_schema(s, key)
-            out.setdefault(key, self.gen(sub, depth + 1))
+        for _ in range(2 * want if extra is not False else 0):
             if len(out) >= want:
                 return
+            key = self._slug()
+            out.setdefault(key, self.gen(self._value_schema(s, key), depth + 1))
 
     def _value_schema(self, s: Mapping[str, Any], name: str) -> Any:
         for pattern, sub in (s.get("patternProperties") or {}).items():
@@ -267,13 +257,10 @@ class _Gen:
         return text
 
     def _pattern(self, pattern: str, least: int, most: int | None) -> str:
-        """Build candidates from the parsed regex; keep the first that really matches.
-
-        ``self.grow`` (extra repetitions per quantifier) is bisected towards the length bounds.
-        """
+        """Candidates from the parsed regex, checked; ``grow`` is bisected towards the lengths."""
         tree, best, low, high = _parse(pattern), None, 0, None
-        self.grow = 0
-        for _ in range(12 if tree is not None else 0):
+        self.grow, self.jitter = 0, 2
+        for _ in range(16 if tree is not None else 0):
             out: list[str] = []
             self._regex(tree, out)
             text = "".join(out)
@@ -283,12 +270,12 @@ class _Gen:
                 if fits:
                     break
             if len(text) < least:
-                low = self.grow + 1
+                low, self.jitter = self.grow + 1, 0
             elif not fits:
-                high = max(self.grow - 1, 0)
+                high, self.jitter = max(self.grow - 1, 0), 0
             self.grow = low * 2 if high is None else (low + high) // 2
-        padded = self._sized(best or "", least, most)  # unanchored patterns survive padding
-        return padded if best is None or _search(pattern, padded) else best
+        padded = self._sized(self._text(2) if best is None else best, least, most)
+        return padded if best is None or _search(pattern, padded) else best  # unanchored?
 
     def _regex(self, items: Any, out: list[str]) -> None:
         for op, av in items:
@@ -302,7 +289,7 @@ class _Gen:
             elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
                 least, most, sub = av
                 least = min(most, least + self.grow)
-                for _ in range(self.rng.randint(least, min(most, least + 2))):
+                for _ in range(self.rng.randint(least, min(most, least + self.jitter))):
                     self._regex(sub, out)
             elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
                 self._regex(av[-1] if name == "SUBPATTERN" else av, out)
@@ -324,7 +311,7 @@ class _Gen:
                 a, b = max(a, 0x30), min(b, 0x7A)
             return chr(self.rng.randint(a, b))
         if op.name == "CATEGORY":
-            return self.rng.choice(_CATEGORIES.get(av.name, ("a", "a"))[0])
+            return self.rng.choice(_CATEGORIES.get(av.name) or "a")
         return chr(av) if op.name == "LITERAL" else "a"
 
     def _text(self, n: int) -> str:
@@ -444,8 +431,7 @@ def _in_class(entry: Any, c: str) -> bool:
     op, av = entry
     if op.name in ("LITERAL", "RANGE"):
         return bool(av[0] <= ord(c) <= av[1]) if op.name == "RANGE" else c == chr(av)
-    pattern = _CATEGORIES.get(av.name, ("", "."))[1] if op.name == "CATEGORY" else "."
-    return re.fullmatch(pattern, c) is not None
+    return op.name != "CATEGORY" or c in _CATEGORIES.get(av.name, _PRINTABLE)
 
 
 @functools.lru_cache(maxsize=256)

@@ -16,6 +16,7 @@ from jsonschema.protocols import Validator
 
 from . import rules
 from .config import ValidateMode
+from .fastcheck import Check, compile_schema
 from .rules import Path, Problem
 
 Endpoint = Literal["messages", "count_tokens", "batches"]
@@ -82,7 +83,9 @@ def validate_body(
         return found
     for index, request in enumerate(body["requests"]):
         prefix: Path = ("requests", index, "params")
-        found = _strict("messages", request["params"], beta=beta, new_version=new_version, prefix=prefix)
+        found = _strict(
+            "messages", request["params"], beta=beta, new_version=new_version, prefix=prefix
+        )
         if found is not None:
             return found
     return None
@@ -99,9 +102,12 @@ def _api_key(headers: Mapping[str, str]) -> str | None:
 def _strict(
     endpoint: Endpoint, body: object, *, beta: bool, new_version: bool, prefix: Path
 ) -> Violation | None:
-    validator = _validator(endpoint, beta, new_version)
-    if not validator.is_valid(body):
-        return _from_errors(validator.iter_errors(body), prefix)
+    if not _fast_check(endpoint, beta, new_version)(body):
+        instance: Any = body
+        errors = _validator(endpoint, beta, new_version).iter_errors(instance)
+        found = _from_errors(errors, prefix)
+        if found is not None or not isinstance(body, Mapping):
+            return found
     assert isinstance(body, Mapping)
     if endpoint == "batches":
         problem = rules.unique_custom_ids(body)
@@ -113,8 +119,9 @@ def _strict(
 def _lenient(endpoint: Endpoint, body: object, *, beta: bool, prefix: Path) -> Violation | None:
     """Only what no real client sends: not an object, a required field missing, a top-level type."""
     validator = _shallow_validator(endpoint, beta, "")
-    if not validator.is_valid(body):
-        return _from_errors(validator.iter_errors(body), prefix)
+    instance: Any = body
+    if not validator.is_valid(instance):
+        return _from_errors(validator.iter_errors(instance), prefix)
     if endpoint != "batches" or not isinstance(body, Mapping):
         return None
     item_validator = _shallow_validator(endpoint, beta, "Request")
@@ -134,9 +141,10 @@ def _bad_request(path: Path, problem: str) -> Violation:
     return Violation(status=400, error_type="invalid_request_error", message=message)
 
 
-def _from_errors(errors: Iterable[ValidationError], prefix: Path) -> Violation:
+def _from_errors(errors: Iterable[ValidationError], prefix: Path) -> Violation | None:
     error = best_match(errors, key=_relevance)
-    assert error is not None
+    if error is None:  # fastcheck and jsonschema disagree: never reject on a doubt
+        return None
     path, problem = _describe(error)
     return _bad_request(prefix + path, problem)
 
@@ -144,25 +152,36 @@ def _from_errors(errors: Iterable[ValidationError], prefix: Path) -> Violation:
 # ---- schemas and compiled validators (loaded once, immutable cache) -------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _schema(endpoint: Endpoint, beta: bool) -> Mapping[str, Any]:
     name = f"{endpoint}_beta.json" if beta else f"{endpoint}.json"
-    text = resources.files("claude_fake").joinpath("schemas", name).read_text(encoding="utf-8")
+    text = (resources.files("claude_fake") / "schemas" / name).read_text(encoding="utf-8")
     loaded: Mapping[str, Any] = json.loads(text)
     return loaded
 
 
-@functools.lru_cache(maxsize=None)
-def _validator(endpoint: Endpoint, beta: bool, new_version: bool) -> Validator:
+@functools.cache
+def _variant(endpoint: Endpoint, beta: bool, new_version: bool) -> Mapping[str, Any]:
+    """The file's schema; for API 2026-10-21+ without the sampling params (so they are extra)."""
     schema = _schema(endpoint, beta)
     if new_version and any(name in schema["properties"] for name in rules.SAMPLING_PARAMS):
         schema = copy.deepcopy(dict(schema))
         for name in rules.SAMPLING_PARAMS:
             schema["properties"].pop(name, None)
-    return _ApiValidator(schema)
+    return schema
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
+def _fast_check(endpoint: Endpoint, beta: bool, new_version: bool) -> Check:
+    return compile_schema(_variant(endpoint, beta, new_version))
+
+
+@functools.cache
+def _validator(endpoint: Endpoint, beta: bool, new_version: bool) -> Validator:
+    return _ApiValidator(_variant(endpoint, beta, new_version))
+
+
+@functools.cache
 def _shallow_validator(endpoint: Endpoint, beta: bool, definition: str) -> Validator:
     """Required fields and top-level JSON types only, of the file's root or one of its $defs."""
     root = _schema(endpoint, beta)
@@ -200,8 +219,9 @@ def _json_types(node: Mapping[str, Any], defs: Mapping[str, Any]) -> set[str]:
 
 
 def _any_of(
-    validator: Validator, branches: list[Any], instance: object, schema: Mapping[str, Any]
+    validator: Any, branches: list[Any], instance: object, schema: Mapping[str, Any]
 ) -> Iterator[ValidationError]:
+    """jsonschema's anyOf, dispatching on the x-discriminator tag when the schema has one."""
     disc = schema.get("x-discriminator")
     if disc is None or not isinstance(instance, dict):
         yield from _first_valid(validator, branches, instance, range(len(branches)))
@@ -236,7 +256,7 @@ def _label(disc: Mapping[str, Any], index: int) -> str | None:
 
 
 def _first_valid(
-    validator: Validator,
+    validator: Any,  # jsonschema's concrete class: descend() is not in its Validator protocol
     branches: list[Any],
     instance: object,
     indexes: Iterable[int],
@@ -262,11 +282,13 @@ def _first_valid(
         yield from first
     else:
         message = "Input does not match any of the allowed shapes"
-        yield ValidationError(message, validator="anyOf", validator_value=branches, context=collected)
+        yield ValidationError(
+            message, validator="anyOf", validator_value=branches, context=collected
+        )
 
 
 def _type_error(
-    validator: Validator, instance: object, branch: Mapping[str, Any], index: int
+    validator: Any, instance: object, branch: Mapping[str, Any], index: int
 ) -> ValidationError:
     return ValidationError(
         f"Input should be a valid {_TYPE_WORDS.get(branch['type'], branch['type'])}",
@@ -279,7 +301,9 @@ def _type_error(
     )
 
 
-_ApiValidator = validators.extend(Draft202012Validator, validators={"anyOf": _any_of})
+_ApiValidator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]  # untyped in stubs
+    Draft202012Validator, validators={"anyOf": _any_of}
+)
 
 
 # ---- wording: jsonschema errors as pydantic-style "<dotted.path>: <problem>" ----------------
@@ -303,7 +327,9 @@ def _relevance(error: ValidationError) -> tuple[int, bool]:
 
 def _describe(error: ValidationError) -> Problem:
     path: Path = tuple(error.absolute_path)
-    kind, value, instance = error.validator, error.validator_value, error.instance
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    kind = error.validator
     if kind == "required":
         missing = next(name for name in value if name not in instance)
         return (*path, missing), "Field required"
@@ -315,7 +341,9 @@ def _describe(error: ValidationError) -> Problem:
 
 
 def _problem(error: ValidationError) -> str:
-    kind, value, instance = error.validator, error.validator_value, error.instance
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    kind = error.validator
     simple = {
         "type": lambda: "Input should be a valid " + _types_word(value),
         "const": lambda: f"Input should be {_literal(value)}",
@@ -327,10 +355,12 @@ def _problem(error: ValidationError) -> str:
         "pattern": lambda: f"String should match pattern '{value}'",
         "minLength": lambda: f"String should have at least {value} characters",
         "maxLength": lambda: f"String should have at most {value} characters",
-        "minItems": lambda: f"List should have at least {value} item after validation, not "
-        f"{len(instance)}",
-        "maxItems": lambda: f"List should have at most {value} items after validation, not "
-        f"{len(instance)}",
+        "minItems": lambda: (
+            f"List should have at least {value} item after validation, not {len(instance)}"
+        ),
+        "maxItems": lambda: (
+            f"List should have at most {value} items after validation, not {len(instance)}"
+        ),
         "anyOf": lambda: "Input should be a valid " + _types_word(_branch_types(value)),
     }
     word = simple.get(str(kind))

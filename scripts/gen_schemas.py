@@ -133,7 +133,11 @@ def restrict_custom_tool_names(defs: dict[str, Schema]) -> None:
     """Give every custom-tool definition (its `type` allows "custom") the API's name pattern."""
     for name, definition in defs.items():
         props = definition.get("properties", {})
-        if name.endswith("Param") and "custom" in (tag_values(props.get("type", {})) or []) and "name" in props:
+        if (
+            name.endswith("Param")
+            and "custom" in (tag_values(props.get("type", {})) or [])
+            and "name" in props
+        ):
             props["name"]["pattern"] = TOOL_NAME_PATTERN
 
 

@@ -118,7 +118,11 @@ def request_from_dict(raw: Mapping[str, Any]) -> RecordedRequest:
     else:
         body, text = _json_or_text(_text(raw.get("body")))
     return RecordedRequest(
-        method=str(raw["method"]).upper(), uri=str(raw["uri"]), headers=headers, body=body, text=text
+        method=str(raw["method"]).upper(),
+        uri=str(raw["uri"]),
+        headers=headers,
+        body=body,
+        text=text,
     )
 
 
@@ -148,7 +152,9 @@ def response_from_dict(raw: Mapping[str, Any]) -> RecordedResponse:
     code, reason = _status(raw["status"])
     headers = _headers(raw.get("headers"))
     if "events" in raw:
-        return RecordedResponse(status=code, reason=reason, headers=headers, events=_events(raw["events"]))
+        return RecordedResponse(
+            status=code, reason=reason, headers=headers, events=_events(raw["events"])
+        )
     if "json" in raw or "parsed_body" in raw:
         body = raw.get("json", raw.get("parsed_body"))
         return RecordedResponse(status=code, reason=reason, headers=headers, body=body)
@@ -184,7 +190,7 @@ def interactions_from_doc(doc: Any) -> list[Interaction]:
 
 
 def _listed(headers: Mapping[str, str]) -> dict[str, list[str]]:
-    return {k: [v] for k, v in headers.items()}
+    return {k: [headers[k]] for k in sorted(headers)}
 
 
 def _status_dict(response: RecordedResponse) -> dict[str, Any]:
@@ -194,7 +200,11 @@ def _status_dict(response: RecordedResponse) -> dict[str, Any]:
 def readable(interaction: Interaction) -> dict[str, Any]:
     """claude-fake's readable form: JSON as mappings, streams as ``{event, data}`` lists."""
     req, resp = interaction.request, interaction.response
-    request: dict[str, Any] = {"method": req.method, "uri": req.uri, "headers": _listed(req.headers)}
+    request: dict[str, Any] = {
+        "method": req.method,
+        "uri": req.uri,
+        "headers": _listed(req.headers),
+    }
     if req.body is not None:
         request["json"] = req.body
     elif req.text is not None:
@@ -234,98 +244,3 @@ def vcr_form(interaction: Interaction) -> tuple[dict[str, Any], dict[str, Any]]:
         "body": {"string": response_text(resp)},
     }
     return request, response
-
-
-# -- a stream folded into its Message, by the SDK's accumulator rules (WIRE.md §4.5) ----------
-_TOOL_BLOCKS = ("tool_use", "server_tool_use", "mcp_tool_use")
-_USAGE_IF_SET = (
-    "input_tokens",
-    "cache_creation_input_tokens",
-    "cache_read_input_tokens",
-    "server_tool_use",
-    "output_tokens_details",
-    "iterations",
-    "fallback_credit",
-)
-
-
-def _apply_delta(block: dict[str, Any], delta: Mapping[str, Any], partial: dict[int, str], i: int) -> None:
-    kind, btype = delta.get("type"), block.get("type")
-    if kind == "text_delta" and btype == "text":
-        block["text"] = block.get("text", "") + delta.get("text", "")
-    elif kind == "input_json_delta" and btype in _TOOL_BLOCKS:
-        partial[i] = partial.get(i, "") + delta.get("partial_json", "")
-    elif kind == "citations_delta" and btype == "text":
-        block["citations"] = [*(block.get("citations") or []), delta.get("citation")]
-    elif kind == "thinking_delta" and btype == "thinking":
-        block["thinking"] = block.get("thinking", "") + delta.get("thinking", "")
-    elif kind == "signature_delta" and btype == "thinking":
-        block["signature"] = delta.get("signature", "")
-    elif kind == "compaction_delta" and btype == "compaction":
-        block["content"] = delta.get("content")
-        block["encrypted_content"] = delta.get("encrypted_content")
-
-
-def _apply_message_delta(snapshot: dict[str, Any], event: Mapping[str, Any]) -> None:
-    delta = event.get("delta") or {}
-    for key in ("stop_reason", "stop_sequence", "stop_details"):
-        if key in delta:
-            snapshot[key] = delta[key]
-    if delta.get("container") is not None:
-        snapshot["container"] = delta["container"]
-    usage = dict(snapshot.get("usage") or {})
-    new = event.get("usage") or {}
-    if "output_tokens" in new:
-        usage["output_tokens"] = new["output_tokens"]
-    usage.update({k: new[k] for k in _USAGE_IF_SET if new.get(k) is not None})
-    snapshot["usage"] = usage
-    for key in ("context_management", "input_transformations"):
-        if event.get(key) is not None:
-            snapshot[key] = event[key]
-
-
-def accumulate(events: tuple[Event, ...] | list[Event]) -> dict[str, Any] | None:
-    """The Message a stream builds (None without ``message_start``); deltas as the SDK folds them."""
-    snapshot: dict[str, Any] | None = None
-    partial: dict[int, str] = {}
-    for _name, data in events:
-        kind = data.get("type") if isinstance(data, Mapping) else None
-        if kind == "message_start":
-            snapshot = json.loads(_dumps(data.get("message") or {}))
-            snapshot["content"] = []
-        elif snapshot is None:
-            continue
-        elif kind == "content_block_start":
-            block = json.loads(_dumps(data.get("content_block") or {}))
-            snapshot["content"].append(block)
-            if block.get("type") == "fallback" and isinstance(block.get("to"), Mapping):
-                snapshot["model"] = block["to"].get("model", snapshot.get("model"))
-        elif kind == "content_block_delta":
-            index = data.get("index", -1)
-            if isinstance(index, int) and 0 <= index < len(snapshot["content"]):
-                _apply_delta(snapshot["content"][index], data.get("delta") or {}, partial, index)
-        elif kind == "message_delta":
-            _apply_message_delta(snapshot, data)
-    if snapshot is not None:
-        for index, text in partial.items():
-            snapshot["content"][index]["input"] = _parse_input(text)
-    return snapshot
-
-
-def _parse_input(text: str) -> JSON:
-    if not text.strip():
-        return {}
-    try:
-        return json.loads(text)
-    except ValueError:
-        import jiter
-
-        return jiter.from_json(text.encode(), partial_mode="trailing-strings")
-
-
-def stream_error(events: tuple[Event, ...] | list[Event]) -> JSON:
-    """The data of the stream's ``error`` event, if it has one."""
-    for name, data in events:
-        if name == "error" or (isinstance(data, Mapping) and data.get("type") == "error"):
-            return data
-    return None

@@ -68,7 +68,7 @@ def _drop(value: Any, parts: Sequence[str]) -> Any:
     head, rest = parts[0], parts[1:]
     if isinstance(value, dict):
         if not rest:
-            return {k: v for k, v in value.items() if not (head in ("*", k))}
+            return {k: v for k, v in value.items() if head not in ("*", k)}
         return {k: _drop(v, rest) if head in ("*", k) else v for k, v in value.items()}
     if isinstance(value, list):
         picked = range(len(value)) if head == "*" else [int(head)] if head.isdigit() else []
@@ -145,7 +145,9 @@ def _betas(betas: frozenset[str] | None) -> str:
     return ",".join(sorted(betas or ())) or "(none)"
 
 
-def nearest(sent: Shape, recorded: Sequence[Shape]) -> tuple[int, list[tuple[str, Any, Any]]] | None:
+def nearest(
+    sent: Shape, recorded: Sequence[Shape]
+) -> tuple[int, list[tuple[str, Any, Any]]] | None:
     """The closest recording: same method and path first, then the fewest differences."""
     best: tuple[tuple[int, int], int, list[tuple[str, Any, Any]]] | None = None
     for index, candidate in enumerate(recorded):

@@ -69,12 +69,14 @@ ReadableDumper.add_representer(str, _str)
 
 def load_yaml(text: str) -> Any:
     """Parse cassette text safely."""
-    return yaml.load(text, Loader=SafeCassetteLoader)  # noqa: S506 - a safe loader subclass
+    return yaml.load(text, Loader=SafeCassetteLoader)
 
 
 def dump_yaml(doc: Any) -> str:
     """Cassette text in the readable form."""
-    return str(yaml.dump(doc, Dumper=ReadableDumper, sort_keys=False, allow_unicode=True, width=100))
+    return str(
+        yaml.dump(doc, Dumper=ReadableDumper, sort_keys=False, allow_unicode=True, width=100)
+    )
 
 
 class ClaudeSerializer:
@@ -148,7 +150,12 @@ def _from_vcr(request: Any, response: Any) -> fmt.Interaction:
     body = request.body
     if isinstance(body, io.BytesIO):
         body = body.getvalue()
-    raw = {"method": request.method, "uri": request.uri, "headers": dict(request.headers), "body": body}
+    raw = {
+        "method": request.method,
+        "uri": request.uri,
+        "headers": dict(request.headers),
+        "body": body,
+    }
     return fmt.Interaction(
         request=fmt.request_from_dict(raw), response=fmt.response_from_dict(response)
     )
@@ -166,5 +173,8 @@ def load(path: Path) -> list[fmt.Interaction] | None:
 def save(path: Path, interactions: list[fmt.Interaction]) -> None:
     """Write interactions through vcrpy's serializer protocol, atomically."""
     pairs = [fmt.vcr_form(i) for i in interactions]
-    cassette = {"requests": [Request(**req) for req, _ in pairs], "responses": [r for _, r in pairs]}
+    cassette = {
+        "requests": [Request(**req) for req, _ in pairs],
+        "responses": [r for _, r in pairs],
+    }
     AtomicPersister.save_cassette(path, cassette, SERIALIZER)

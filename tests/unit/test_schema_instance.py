@@ -329,8 +329,12 @@ SCHEMAS = [
     pytest.param({"type": "array", "items": {"$ref": "#"}, "maxItems": 2}, id="recursive-array"),
     pytest.param({"oneOf": [{"const": 1}, {"enum": [1, 2]}]}, id="oneof-overlap"),
     pytest.param(
-        {"type": "object", "properties": {"a": {"$ref": "#/$defs/A"}}, "required": ["a"],
-         "$defs": {"A": {"$ref": "#/$defs/B"}, "B": {"type": "integer", "minimum": 3}}},
+        {
+            "type": "object",
+            "properties": {"a": {"$ref": "#/$defs/A"}},
+            "required": ["a"],
+            "$defs": {"A": {"$ref": "#/$defs/B"}, "B": {"type": "integer", "minimum": 3}},
+        },
         id="ref-chain",
     ),  # fmt: skip
 ]
@@ -453,7 +457,7 @@ def integers(draw: st.DrawFn) -> dict[str, Any]:
 def numbers(draw: st.DrawFn) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "number"}
     low = draw(st.floats(-1e6, 1e6))
-    width = draw(st.floats(1, 1e6))
+    width = draw(st.floats(7, 1e6))  # room for a multiple of every step
     if draw(st.booleans()):
         schema["exclusiveMinimum" if draw(st.booleans()) else "minimum"] = low
     if draw(st.booleans()):
@@ -475,8 +479,11 @@ def strings(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from(["plain", "format", "pattern"]))
     if kind == "format":
         schema = {"type": "string", "format": draw(st.sampled_from(["date", "email", "uuid"]))}
-    elif kind == "pattern":
+    elif kind == "pattern":  # each needs at least one character
         schema["pattern"] = draw(st.sampled_from(["^[a-z]+$", r"^\d+$", "^[A-Z][a-z]*$", "x"]))
+        schema["maxLength"] = max(
+            schema.get("maxLength", 1), low if "minLength" in schema else 1, 1
+        )
     return schema
 
 

@@ -1,0 +1,125 @@
+"""The record path: forward one request to the live API (or any upstream) and pass its answer on.
+
+A streamed answer is handed on one SSE event at a time, as each arrives; nothing is buffered
+beyond the event being read. Redaction and saving are the cassette source's job.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+import httpx2
+
+from .errors import ClaudeFakeError
+from .model import FakeRequest
+
+# Request headers that belong to one connection; the client sets its own.
+HOP_BY_HOP = frozenset(
+    {
+        "host",
+        "content-length",
+        "connection",
+        "accept-encoding",
+        "keep-alive",
+        "transfer-encoding",
+        "te",
+        "upgrade",
+        "proxy-connection",
+    }
+)
+# Response headers that describe the transfer rather than the answer.
+RESPONSE_HOP_BY_HOP = frozenset(
+    {"content-length", "transfer-encoding", "connection", "content-encoding", "keep-alive"}
+)
+_BOUNDARIES = (b"\r\n\r\n", b"\n\n", b"\r\r")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Upstream:
+    """What the upstream answered: a whole body, or its SSE events one by one."""
+
+    status: int
+    reason: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    events: Iterator[bytes] | None = None
+
+
+def split_stream(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """Re-cut arbitrary byte pieces into whole SSE events (each with its blank line)."""
+    buffer = b""
+    for piece in pieces:
+        buffer += piece
+        while True:
+            cuts = [(buffer.find(sep), sep) for sep in _BOUNDARIES if sep in buffer]
+            if not cuts:
+                break
+            at, sep = min(cuts)
+            event, buffer = buffer[: at + len(sep)], buffer[at + len(sep) :]
+            if event.strip():
+                yield event
+    if buffer.strip():
+        yield buffer + b"\n\n"
+
+
+class Recorder:
+    """Forwards requests to ``upstream`` with one reusable HTTP client; ``close()`` when done."""
+
+    def __init__(self, upstream: str, *, timeout: float = 600.0) -> None:
+        self.upstream = upstream.rstrip("/")
+        self._client = httpx2.Client(
+            timeout=httpx2.Timeout(timeout, connect=10.0), follow_redirects=False
+        )
+
+    def url(self, request: FakeRequest) -> str:
+        """The upstream URL for a request: upstream + path (+ query)."""
+        return self.upstream + request.path + (f"?{request.query}" if request.query else "")
+
+    def forward(self, request: FakeRequest) -> Upstream:
+        """Send the request upstream; a 200 event stream comes back as a live event iterator."""
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers["accept-encoding"] = "identity"
+        content = request.raw
+        if not content and request.body is not None:
+            content = json.dumps(request.body, ensure_ascii=False, separators=(",", ":")).encode()
+        outgoing = self._client.build_request(
+            request.method, self.url(request), headers=headers, content=content or None
+        )
+        try:
+            response = self._client.send(outgoing, stream=True)
+        except httpx2.HTTPError as exc:
+            raise ClaudeFakeError(
+                f"recording failed: could not reach {self.url(request)}.",
+                why=f"{type(exc).__name__}: {exc}",
+                fix="Check --claude-upstream and your network, or replay with "
+                "--claude-record-mode=none.",
+                anchor="recording",
+            ) from exc
+        kept = {
+            k.lower(): v
+            for k, v in response.headers.items()
+            if k.lower() not in RESPONSE_HOP_BY_HOP
+        }
+        status, reason = response.status_code, response.reason_phrase
+        streaming = "text/event-stream" in response.headers.get("content-type", "")
+        if streaming and status == 200:
+            events = self._events(response)
+            return Upstream(status=status, reason=reason, headers=kept, events=events)
+        try:
+            body = response.read()
+        finally:
+            response.close()
+        return Upstream(status=status, reason=reason, headers=kept, body=body)
+
+    @staticmethod
+    def _events(response: httpx2.Response) -> Iterator[bytes]:
+        try:
+            yield from split_stream(response.iter_bytes())
+        finally:
+            response.close()
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self._client.close()
