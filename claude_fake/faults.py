@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, get_args, get_origin
 
 from . import render, sse
 from .errors import ScriptError
@@ -81,6 +82,17 @@ class Fault:
     used: int = 0
     where: str = ""
 
+    def __post_init__(self) -> None:
+        if self.message is not None and not isinstance(self.message, str):
+            raise ScriptError(f"fail(message={self.message!r}) must be a string.",
+                              fix="e.g. message='Overloaded'")
+        if self.should_retry is not None and not isinstance(self.should_retry, bool):
+            raise ScriptError(f"fail(should_retry={self.should_retry!r}) must be True or False.",
+                              fix="True sends x-should-retry: true, False sends false.")
+        if self.latency_only and not (self.first_byte_delay or self.event_delay):
+            raise ScriptError("latency() with no delay does nothing.",
+                              fix="Give first_byte=seconds and/or per_event=seconds.")
+
     @property
     def mid_stream(self) -> bool:
         """Whether it waits for a streamed answer and cuts into it."""
@@ -99,34 +111,69 @@ class Fault:
             what = f"latency first_byte={self.first_byte_delay}s per_event={self.event_delay}s"
         else:
             what = f"{self.status} {self.error_type}"
+            what += f" ({self.error_code})" if self.error_code else ""
             what += f" after {self.after_events} events" if self.mid_stream else ""
         return f"fault {what}{self.where}"
 
 
-def make_fault(status_or_type: int | str, **options: Any) -> Fault:
-    """A Fault from a status (529) or an error type ('overloaded_error'), checked."""
+def _status_and_type(status_or_type: int | str) -> tuple[int, str]:
     if isinstance(status_or_type, bool) or not isinstance(status_or_type, int | str):
         raise ScriptError(
             f"fail() takes a status code or an error type, got {status_or_type!r}.",
             fix="e.g. fake.fail(529) or fake.fail('rate_limit_error').",
         )
-    if isinstance(status_or_type, int):
-        if not 400 <= status_or_type <= 599:
+    if isinstance(status_or_type, str):
+        if status_or_type not in TYPE_STATUS:
             raise ScriptError(
-                f"fail({status_or_type}): a fault must be an error status (400-599).",
-                fix="Script a successful answer with fake.reply(...) instead.",
+                f"fail({status_or_type!r}): unknown error type.",
+                fix=f"Use a status code or one of: {', '.join(TYPE_STATUS)}.",
             )
-        status, error_type = status_or_type, STATUS_TYPES.get(status_or_type, "api_error")
-        if status_or_type not in STATUS_TYPES and status_or_type < 500:
-            error_type = "invalid_request_error"
-    elif status_or_type in TYPE_STATUS:
-        status, error_type = TYPE_STATUS[status_or_type], status_or_type
-    else:
+        return TYPE_STATUS[status_or_type], status_or_type
+    if not 400 <= status_or_type <= 599:
         raise ScriptError(
-            f"fail({status_or_type!r}): unknown error type.",
-            fix=f"Use a status code or one of: {', '.join(TYPE_STATUS)}.",
+            f"fail({status_or_type}): a fault must be an error status (400-599).",
+            fix="Script a successful answer with fake.reply(...) instead.",
         )
+    default = "api_error" if status_or_type >= 500 else "invalid_request_error"
+    return status_or_type, STATUS_TYPES.get(status_or_type, default)
+
+
+def make_fault(status_or_type: int | str, **options: Any) -> Fault:
+    """A Fault from a status (529) or an error type ('overloaded_error'), checked."""
+    status, error_type = _status_and_type(status_or_type)
+    check_error_code(status, options.get("error_code"))
     return Fault(status=status, error_type=error_type, **options)
+
+
+@cache
+def error_code_statuses() -> Mapping[str, frozenset[int]]:
+    """Each ``details.error_code`` the SDK maps to an exception class, with its statuses."""
+    try:
+        from anthropic._error_classes import ERROR_CLASSES
+    except ImportError:  # SDKs before error codes: any code is passed through
+        return {}
+    out: dict[str, set[int]] = {}
+    for status, code in ERROR_CLASSES:
+        if code is not None:
+            out.setdefault(code, set()).add(status)
+    return {code: frozenset(statuses) for code, statuses in out.items()}
+
+
+def check_error_code(status: int, code: object) -> None:
+    """Raise a ScriptError for an ``error_code`` the SDK does not pair with ``status``."""
+    if code is None:
+        return
+    known = error_code_statuses()
+    if not isinstance(code, str) or (known and status not in known.get(code, ())):
+        right = sorted(known.get(code, ())) if isinstance(code, str) else []
+        mine = sorted(c for c, statuses in known.items() if status in statuses)
+        hint = f"{code!r} goes with status {right[0]}. " if right else ""
+        raise ScriptError(
+            f"fail({status}, error_code={code!r}): the SDK knows no such code for {status}.",
+            why="The SDK picks the exception class from (status, details.error_code).",
+            fix=hint + (f"Codes for {status}: {', '.join(mine)}." if mine
+                        else f"Status {status} has no error codes; drop error_code."),
+        )
 
 
 def check_times(times: int | None, what: str) -> None:
@@ -142,7 +189,7 @@ def error_headers(fault: Fault, request_id: str) -> dict[str, str]:
     """Headers of an error answer: retry hints, rate-limit state, x-should-retry."""
     headers = {"content-type": "application/json", "request-id": request_id}
     if fault.retry_after is not None:
-        headers["retry-after"] = str(max(1, math.ceil(fault.retry_after)))
+        headers["retry-after"] = str(math.ceil(fault.retry_after))
         headers["retry-after-ms"] = f"{fault.retry_after * 1000:g}"
     elif fault.status in (429, 529, 500, 503, 408, 409, 504):
         headers["retry-after-ms"] = "1"
@@ -165,8 +212,37 @@ def ratelimit_headers(*, remaining: int) -> dict[str, str]:
     return out
 
 
+@cache
+def _details_models() -> Mapping[str, Any]:
+    try:
+        from anthropic.types.shared.error_details import ErrorDetails
+    except ImportError:
+        return {}
+    members = get_args(get_args(ErrorDetails)[0])
+    return {get_args(m.model_fields["error_code"].annotation)[0]: m for m in members}
+
+
+DETAIL_EXAMPLES: Mapping[str, Any] = {
+    "max_side_length_pixels": 8000,
+    "paths": ["messages.0.content.0"],
+}
+
+
+def error_details(code: str) -> dict[str, Any]:
+    """``error.details`` for ``code``, its required fields filled with plausible values."""
+    details: dict[str, Any] = {"error_code": code}
+    model = _details_models().get(code)
+    for name, info in (model.model_fields.items() if model else ()):
+        if name in details or not info.is_required():
+            continue
+        origin = get_origin(info.annotation)
+        empty: Any = [] if origin is list else 0 if info.annotation is int else ""
+        details[name] = DETAIL_EXAMPLES.get(name, empty)
+    return details
+
+
 def _error_payload(fault: Fault, request_id: str) -> dict[str, Any]:
-    details = {"error_code": fault.error_code} if fault.error_code else None
+    details = error_details(fault.error_code) if fault.error_code else None
     message = fault.message or MESSAGES.get(fault.error_type, "Error")
     return render.error_body(fault.error_type, message, request_id, details)
 

@@ -1,4 +1,8 @@
-"""The scripting API under ``/_fake/``: replies, faults, requests, reset, health, as JSON."""
+"""The scripting API under ``/_fake/``: replies, faults, requests, reset, health, as JSON.
+
+Bodies are checked field by field; every bad script is a 400 whose message says what was wrong
+and how to fix it, in the API's error envelope (``{"type": "error", "error": {...}}``).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,23 @@ REPLY_KEYS = {"content", "stop_reason", "stop_sequence", "stop_details", "usage"
 FAULT_KEYS = {
     "status", "error", "times", "retry_after", "after_events", "disconnect", "error_code",
     "message", "should_retry", "first_byte_delay", "event_delay",
+}
+WHEN_KEYS = ("contains", "model", "path")
+# The JSON type each field must have, as (python types, the word for the message).
+REPLY_TYPES: Mapping[str, tuple[tuple[type, ...], str]] = {
+    "stop_reason": ((str,), "a string"),
+    "stop_sequence": ((str,), "a string"),
+    "stop_details": ((dict,), "an object"),
+    "usage": ((dict,), "an object"),
+    "when": ((dict,), "an object"),
+}
+FAULT_TYPES: Mapping[str, tuple[tuple[type, ...], str]] = {
+    "status": ((int,), "an integer"),
+    "error": ((str,), "a string"),
+    "error_code": ((str,), "a string"),
+    "message": ((str,), "a string"),
+    "disconnect": ((bool,), "true or false"),
+    "should_retry": ((bool,), "true or false"),
 }
 
 
@@ -45,23 +66,35 @@ def _object(raw: bytes, keys: set[str], what: str) -> dict[str, Any]:
     return body
 
 
-def _when(spec: object) -> Callable[[FakeRequest], bool] | None:
+def _check_types(body: Mapping[str, Any], types: Mapping[str, tuple[tuple[type, ...], str]],
+                 what: str) -> None:
+    for key, (allowed, word) in types.items():
+        value = body.get(key)
+        if value is None:
+            continue
+        if (bool not in allowed and isinstance(value, bool)) or not isinstance(value, allowed):
+            raise BadScript(f"{what}: {key} must be {word}, got {json.dumps(value)}.",
+                            fix=f"Send {key} as {word}, or leave it out.")
+
+
+def _when(spec: dict[str, Any] | None) -> Callable[[FakeRequest], bool] | None:
     if spec is None:
         return None
-    if not isinstance(spec, dict) or set(spec) - {"contains", "model", "path"} or not spec:
+    if not spec or set(spec) - set(WHEN_KEYS):
         raise BadScript(
-            f"replies: when={spec!r} is not a rule.",
+            f"replies: when={json.dumps(spec)} is not a rule.",
             fix='Use {"contains": "text"} (and optionally "model", "path").',
         )
     for key, value in spec.items():
         if not isinstance(value, str):
             raise BadScript(f"replies: when.{key} must be a string.", fix='e.g. {"contains": "hi"}')
+    contains, model, path = (spec.get(key) for key in WHEN_KEYS)
 
     def rule(request: FakeRequest) -> bool:
         return (
-            spec.get("contains", "") in request.text
-            and spec.get("model", request.model) == request.model
-            and spec.get("path", request.path) == request.path
+            (contains is None or contains in request.text)
+            and (model is None or model == request.model)
+            and (path is None or path == request.path)
         )
 
     return rule
@@ -70,14 +103,18 @@ def _when(spec: object) -> Callable[[FakeRequest], bool] | None:
 def add_reply(engine: FakeClaude, raw: bytes) -> Answer:
     """``POST /_fake/replies``."""
     body = _object(raw, REPLY_KEYS, "replies")
+    _check_types(body, REPLY_TYPES, "replies")
     content = body.get("content")
     if content is None:
         raise BadScript("replies: content is required.", fix='e.g. {"content": "Hello"}')
-    items = [content] if isinstance(content, str) else content
-    if not isinstance(items, list):
-        raise BadScript("replies: content must be a string or a list of blocks.", fix="")
+    if not isinstance(content, str | list):
+        raise BadScript(
+            "replies: content must be a string or a list of blocks.",
+            fix='e.g. {"content": [{"type": "tool_use", "name": "f", "input": {}}]}',
+        )
     reply = engine.reply(
-        *items, stop_reason=body.get("stop_reason"), stop_sequence=body.get("stop_sequence"),
+        *([content] if isinstance(content, str) else content),
+        stop_reason=body.get("stop_reason"), stop_sequence=body.get("stop_sequence"),
         stop_details=body.get("stop_details"), usage=body.get("usage"),
         when=_when(body.get("when")), times=body.get("times", 1),
     )
@@ -87,12 +124,19 @@ def add_reply(engine: FakeClaude, raw: bytes) -> Answer:
 def add_fault(engine: FakeClaude, raw: bytes) -> Answer:
     """``POST /_fake/faults``."""
     body = _object(raw, FAULT_KEYS, "faults")
+    _check_types(body, FAULT_TYPES, "faults")
     times = body.get("times", 1)
+    kinds = [k for k in ("status", "error", "disconnect") if body.get(k) not in (None, False)]
+    if len(kinds) > 1:
+        raise BadScript(
+            f"faults: {' and '.join(kinds)} cannot be combined in one fault.",
+            fix='Give one of "status", "error" or "disconnect": true (one fault per POST).',
+        )
     if body.get("disconnect"):
         fault = engine.disconnect(after_events=body.get("after_events"), times=times)
-    elif "status" in body or "error" in body:
+    elif kinds:
         fault = engine.fail(
-            body.get("status") or body["error"], times=times, retry_after=body.get("retry_after"),
+            body[kinds[0]], times=times, retry_after=body.get("retry_after"),
             error_code=body.get("error_code"), after_events=body.get("after_events"),
             message=body.get("message"), should_retry=body.get("should_retry"),
         )
@@ -113,27 +157,43 @@ def request_json(request: FakeRequest) -> dict[str, Any]:
     """One logged request as JSON."""
     return {
         "method": request.method, "path": request.path, "query": request.query,
-        "headers": dict(request.headers), "body": request.body, "stream": request.stream,
-        "attempt": request.attempt, "source": request.source, "response": request.response,
+        "headers": dict(request.headers), "body": request.body, "text": request.text,
+        "stream": request.stream, "attempt": request.attempt, "source": request.source,
+        "response": request.response,
     }
+
+
+def _reset(engine: FakeClaude, _: bytes) -> Answer:
+    engine.reset()
+    return 200, {"status": "reset"}
 
 
 ROUTES: Mapping[tuple[str, str], Callable[[FakeClaude, bytes], Answer]] = {
     ("POST", "replies"): add_reply,
     ("POST", "faults"): add_fault,
     ("GET", "requests"): lambda e, _: (200, [request_json(r) for r in e.requests]),
-    ("GET", "unused"): lambda e, _: (200, {"unused": e.unused(), "problems": e.problems}),
-    ("POST", "reset"): lambda e, _: (e.reset(), (200, {"status": "reset"}))[1],
+    ("GET", "unused"): lambda e, _: (200, {"unused": e.unused(), "problems": list(e.problems)}),
+    ("POST", "reset"): _reset,
     ("GET", "health"): lambda e, _: (200, {"status": "ok"}),
 }
 
 
+def _no_route(method: str, name: str) -> Answer:
+    allowed = [m for m, n in ROUTES if n == name]
+    if allowed:
+        text = f"claude_fake: {method} /_fake/{name} is not allowed; use {' or '.join(allowed)}."
+        return 405, render.error_body("invalid_request_error", text, "")
+    known = ", ".join(f"{m} /_fake/{n}" for m, n in ROUTES)
+    text = f"claude_fake: no scripting route /_fake/{name}. Known: {known}."
+    return 404, render.error_body("not_found_error", text, "")
+
+
 def handle(engine: FakeClaude, method: str, name: str, raw: bytes) -> Answer:
     """Answer one scripting call; every problem is a 400 that says how to fix it."""
-    action = ROUTES.get((method.upper(), name.strip("/")))
+    name = name.strip("/")
+    action = ROUTES.get((method.upper(), name))
     if action is None:
-        known = ", ".join(f"{m} /_fake/{n}" for m, n in ROUTES)
-        return 404, render.error_body("not_found_error", f"No scripting route here. Known: {known}", "")
+        return _no_route(method.upper(), name)
     try:
         return action(engine, raw)
     except ClaudeFakeError as exc:

@@ -94,13 +94,15 @@ def unique_custom_ids(body: Mapping[str, Any]) -> Problem | None:
 
 
 Rule = Callable[[Mapping[str, Any]], Problem | None]
-ALWAYS: tuple[Rule, ...] = (thinking_budget, compaction_with_context_management)
+MESSAGES_ONLY: tuple[Rule, ...] = (compaction_with_context_management,)  # count_tokens ignores it
+ALWAYS: tuple[Rule, ...] = (thinking_budget,)
 NEW_VERSION_ONLY: tuple[Rule, ...] = (assistant_documents, user_citations)
 
 
-def check_params(body: Mapping[str, Any], *, new_version: bool) -> Problem | None:
+def check_params(body: Mapping[str, Any], *, endpoint: str, new_version: bool) -> Problem | None:
     """Run the Messages / count_tokens rules in order; the first problem wins."""
-    checks = ALWAYS + NEW_VERSION_ONLY if new_version else ALWAYS
+    checks = ALWAYS + (MESSAGES_ONLY if endpoint == "messages" else ())
+    checks += NEW_VERSION_ONLY if new_version else ()
     for check in checks:
         problem = check(body)
         if problem is not None:

@@ -112,7 +112,7 @@ def _strict(
     if endpoint == "batches":
         problem = rules.unique_custom_ids(body)
     else:
-        problem = rules.check_params(body, new_version=new_version)
+        problem = rules.check_params(body, endpoint=endpoint, new_version=new_version)
     return None if problem is None else _bad_request(prefix + problem[0], problem[1])
 
 

@@ -120,7 +120,8 @@ class Answer(BaseModel):  # a typical structured-output model
 
 
 def pyd(model: Any) -> dict[str, Any]:
-    return TypeAdapter(model).json_schema()  # type: ignore[no-any-return]
+    schema: dict[str, Any] = TypeAdapter(model).json_schema()
+    return schema
 
 
 # --- the table -----------------------------------------------------------------------------------
@@ -286,6 +287,13 @@ OBJECTS = {
     "required": ["map", "patterned", "at_least", "at_most", "free", "untyped"],
 }
 
+REF_CHAIN = {
+    "type": "object",
+    "properties": {"a": {"$ref": "#/$defs/A"}},
+    "required": ["a"],
+    "$defs": {"A": {"$ref": "#/$defs/B"}, "B": {"type": "integer", "minimum": 3}},
+}
+
 SCHEMAS = [
     pytest.param(GET_WEATHER, id="tool-get_weather"),
     pytest.param(SEARCH, id="tool-search"),
@@ -328,15 +336,7 @@ SCHEMAS = [
     pytest.param({"type": "boolean"}, id="boolean"),
     pytest.param({"type": "array", "items": {"$ref": "#"}, "maxItems": 2}, id="recursive-array"),
     pytest.param({"oneOf": [{"const": 1}, {"enum": [1, 2]}]}, id="oneof-overlap"),
-    pytest.param(
-        {
-            "type": "object",
-            "properties": {"a": {"$ref": "#/$defs/A"}},
-            "required": ["a"],
-            "$defs": {"A": {"$ref": "#/$defs/B"}, "B": {"type": "integer", "minimum": 3}},
-        },
-        id="ref-chain",
-    ),  # fmt: skip
+    pytest.param(REF_CHAIN, id="ref-chain"),
 ]
 
 
@@ -387,9 +387,10 @@ def test_tool_shapes() -> None:
     value = instance(GET_WEATHER, random.Random(1))
     assert isinstance(value["location"], str)
     assert value.get("unit", "celsius") in ("celsius", "fahrenheit")
-    assert instance({}, random.Random(1)) == {"result": instance({}, random.Random(1))["result"]}
+    assert set(instance({}, random.Random(1))) == {"result"}  # top level: an object
     seen = {json.dumps(instance(GET_WEATHER, random.Random(s)), sort_keys=True) for s in range(40)}
-    assert any('"unit"' in v for v in seen) and any('"unit"' not in v for v in seen)
+    assert any('"unit"' in v for v in seen)  # optional properties: sometimes
+    assert any('"unit"' not in v for v in seen)
 
 
 def test_recursion_is_bounded() -> None:

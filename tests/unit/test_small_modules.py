@@ -1,0 +1,88 @@
+"""ids, catalogue, config, endpoints: pure functions, table-driven."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from claude_fake import catalogue, config, endpoints, ids
+from claude_fake.errors import ConfigError
+
+
+def test_ids_have_the_api_shapes_and_are_stable() -> None:
+    assert ids.make_id("msg", 0, 1).startswith("msg_01")
+    assert len(ids.make_id("msg", 0, 1)) == len("msg_01XFDUDYJgAACzvnptvVoYEL")
+    assert len(ids.make_id("req", 0, 1)) == len("req_011CSLsW7mFqvHHnzrKdKjAE")
+    assert ids.make_id("toolu", 5, 9) == ids.make_id("toolu", 5, 9)
+    assert ids.make_id("toolu", 5, 9) != ids.make_id("toolu", 6, 9)
+
+
+def test_stable_seed_is_the_same_in_another_process() -> None:
+    code = "from claude_fake import ids; print(ids.stable_seed('a', 1))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout) == ids.stable_seed("a", 1)
+
+
+def test_catalogue_entries_parse_strictly() -> None:
+    from anthropic.types import ModelInfo
+
+    for entry in catalogue.catalogue():
+        assert ModelInfo.model_validate(entry).lifecycle in ("active", "deprecated", "retired")
+
+
+@pytest.mark.parametrize(
+    ("after", "before", "limit", "first", "count", "more"),
+    [
+        (None, None, 2, "claude-fable-5-2", 2, True),
+        ("claude-fable-5-2", None, 1, "claude-mythos-5-2", 1, True),
+        (None, "claude-mythos-5-2", 5, "claude-fable-5-2", 1, False),
+        (None, None, 1000, "claude-fable-5-2", 20, False),
+    ],
+)
+def test_model_pages(after: str | None, before: str | None, limit: int, first: str, count: int,
+                     more: bool) -> None:
+    page = catalogue.page(after_id=after, before_id=before, limit=limit, lifecycles=())
+    assert (page["first_id"], len(page["data"]), page["has_more"]) == (first, count, more)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "expected"),
+    [
+        ("POST", "/v1/messages", ("messages", {})),
+        ("POST", "/v1/messages/", ("messages", {})),
+        ("POST", "/v1/messages/count_tokens", ("count_tokens", {})),
+        ("GET", "/v1/models/claude-x", ("model", {"id": "claude-x"})),
+        ("DELETE", "/v1/messages/batches/b1", ("batch_delete", {"id": "b1"})),
+        ("GET", "/v1/messages", "method"),
+        ("GET", "/v2/anything", None),
+    ],
+)
+def test_routes(method: str, path: str, expected: object) -> None:
+    assert endpoints.route(method, path) == expected
+
+
+def test_merge_takes_the_first_source_that_gives_a_value() -> None:
+    merged = config.merge(
+        ("cli", {"validate": None, "seed": 7}),
+        ("marker", {"validate": "lenient", "seed": 3}),
+        ("ini", {"validate": "off", "record_mode": "once"}),
+    )
+    assert merged.seed == 7
+    assert merged.validate is config.ValidateMode.LENIENT
+    assert merged.record_mode is config.RecordMode.ONCE
+
+
+@pytest.mark.parametrize(
+    ("source", "match"),
+    [
+        ({"validate": "strictest"}, "strict, lenient, off"),
+        ({"record_mode": "sometimes"}, "none, once, new_episodes, all, rewrite"),
+        ({"seeds": 1}, "unknown setting 'seeds'"),
+        ({"seed": "x"}, "seed='x' is not valid"),
+    ],
+)
+def test_merge_rejects_bad_values_saying_what_is_allowed(source: dict, match: str) -> None:
+    with pytest.raises(ConfigError, match=match):
+        config.merge(("marker", source))
