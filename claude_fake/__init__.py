@@ -1,4 +1,7 @@
-"""claude-fake: a fake Claude Messages API, in-process or on a loopback server, plus a pytest plugin."""
+"""claude-fake: a fake Claude Messages API, in-process or on a loopback server, and a pytest plugin.
+
+The public names are in ``__all__``; the fixtures, markers and options live in the plugin.
+"""
 
 from __future__ import annotations
 

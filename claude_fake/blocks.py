@@ -52,7 +52,7 @@ def text(value: str, *, citations: Sequence[Mapping[str, Any]] | None = None) ->
     return block
 
 
-def tool_use(name: str, input: Mapping[str, Any] | None = None, *, id: str | None = None) -> Block:  # noqa: A002
+def tool_use(name: str, input: Mapping[str, Any] | None = None, *, id: str | None = None) -> Block:
     """A client tool call; its id is generated per answer unless given."""
     _need_str(name, "tool_use(name, ...)", 'e.g. tool_use("get_weather", {"city": "Paris"})')
     if input is not None and not isinstance(input, Mapping):
@@ -77,11 +77,11 @@ def redacted_thinking(data: str | None = None) -> Block:
 
 def server_tool_use(
     name: str,
-    input: Mapping[str, Any] | None = None,  # noqa: A002
+    input: Mapping[str, Any] | None = None,
     *,
     result: Any = None,
     error: str | None = None,
-    id: str | None = None,  # noqa: A002
+    id: str | None = None,
 ) -> tuple[Block, Block]:
     """A server tool call and its matching result block (e.g. ``web_search_tool_result``).
 

@@ -18,8 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8787)
     serve.add_argument("--seed", type=int, default=0)
     serve.add_argument("--cassette", default=None, help="replay (or record) this cassette")
-    serve.add_argument("--record-mode", default="none",
-                       choices=["none", "once", "new_episodes", "all", "rewrite"])
+    serve.add_argument(
+        "--record-mode", default="none", choices=["none", "once", "new_episodes", "all", "rewrite"]
+    )
     serve.add_argument("--upstream", default="https://api.anthropic.com")
     serve.add_argument("--validate", default="strict", choices=["strict", "lenient", "off"])
     serve.add_argument("--require-api-key", default=None, metavar="KEY")
@@ -40,14 +41,23 @@ def _serve(args: argparse.Namespace) -> int:
     from .server import Hub, build_app
 
     fake = FakeClaude(
-        args.seed, validate=args.validate, cassette=args.cassette, record_mode=args.record_mode,
-        upstream=args.upstream, require_api_key=args.require_api_key,
-        replay_timing=args.replay_timing, assert_all_used=False,
+        args.seed,
+        validate=args.validate,
+        cassette=args.cassette,
+        record_mode=args.record_mode,
+        upstream=args.upstream,
+        require_api_key=args.require_api_key,
+        replay_timing=args.replay_timing,
+        assert_all_used=False,
     )
     sys.stderr.write(f"claude-fake {__version__} serving on http://{args.host}:{args.port}\n")
     uvicorn.run(
-        build_app(Hub(fake)), host=args.host, port=args.port, log_level="warning",
-        access_log=False, lifespan="off",
+        build_app(Hub(fake)),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
     )
     return 0
 

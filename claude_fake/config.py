@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .errors import ConfigError
@@ -28,7 +28,7 @@ class ValidateMode(str, enum.Enum):
 
 
 def parse_enum(kind: type[enum.Enum], value: object, *, source: str) -> enum.Enum:
-    """Turn a user-given string into one of ``kind``'s members, or raise a ConfigError naming them."""
+    """One of ``kind``'s members from a user-given string; a ConfigError names the allowed ones."""
     if isinstance(value, kind):
         return value
     allowed = [m.value for m in kind]
@@ -70,8 +70,14 @@ class FakeConfig:
     extra: Mapping[str, object] = field(default_factory=dict)
 
 
-_PARSERS = {
-    "seed": lambda v, s: int(v),  # type: ignore[call-overload]
+def _seed(value: object, source: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"{source} must be an integer")
+    return int(value)
+
+
+_PARSERS: dict[str, Callable[[object, str], object]] = {
+    "seed": _seed,
     "validate": lambda v, s: validate_mode(v, source=s),
     "record_mode": lambda v, s: record_mode(v, source=s),
 }

@@ -51,7 +51,9 @@ def method_not_allowed(request: FakeRequest, request_id: str) -> FakeResponse:
         "invalid_request_error",
         f"Method {request.method} is not allowed for {request.path}.",
         request_id,
-        headers={"allow": ", ".join(sorted({m for m, p, _ in ROUTES if p.fullmatch(request.path)}))},
+        headers={
+            "allow": ", ".join(sorted({m for m, p, _ in ROUTES if p.fullmatch(request.path)}))
+        },
     )
 
 
@@ -79,9 +81,10 @@ def models_list(request: FakeRequest, request_id: str) -> FakeResponse:
     if bad:
         text = f"lifecycle: Input should be 'active', 'deprecated' or 'retired', got {bad[0]!r}"
         return api_error(400, "invalid_request_error", text, request_id)
+    after, before = params.get("after_id"), params.get("before_id")
     page = catalogue.page(
-        after_id=(params.get("after_id") or [None])[-1],
-        before_id=(params.get("before_id") or [None])[-1],
+        after_id=after[-1] if after else None,
+        before_id=before[-1] if before else None,
         limit=limit,
         lifecycles=lifecycles,
     )

@@ -1,4 +1,4 @@
-"""Scripted faults: HTTP errors by status or type, errors mid-stream, dropped connections, latency."""
+"""Scripted faults: HTTP errors by status or type, errors mid-stream, drops, delays."""
 
 from __future__ import annotations
 
@@ -84,14 +84,19 @@ class Fault:
 
     def __post_init__(self) -> None:
         if self.message is not None and not isinstance(self.message, str):
-            raise ScriptError(f"fail(message={self.message!r}) must be a string.",
-                              fix="e.g. message='Overloaded'")
+            raise ScriptError(
+                f"fail(message={self.message!r}) must be a string.", fix="e.g. message='Overloaded'"
+            )
         if self.should_retry is not None and not isinstance(self.should_retry, bool):
-            raise ScriptError(f"fail(should_retry={self.should_retry!r}) must be True or False.",
-                              fix="True sends x-should-retry: true, False sends false.")
+            raise ScriptError(
+                f"fail(should_retry={self.should_retry!r}) must be True or False.",
+                fix="True sends x-should-retry: true, False sends false.",
+            )
         if self.latency_only and not (self.first_byte_delay or self.event_delay):
-            raise ScriptError("latency() with no delay does nothing.",
-                              fix="Give first_byte=seconds and/or per_event=seconds.")
+            raise ScriptError(
+                "latency() with no delay does nothing.",
+                fix="Give first_byte=seconds and/or per_event=seconds.",
+            )
 
     @property
     def mid_stream(self) -> bool:
@@ -171,8 +176,12 @@ def check_error_code(status: int, code: object) -> None:
         raise ScriptError(
             f"fail({status}, error_code={code!r}): the SDK knows no such code for {status}.",
             why="The SDK picks the exception class from (status, details.error_code).",
-            fix=hint + (f"Codes for {status}: {', '.join(mine)}." if mine
-                        else f"Status {status} has no error codes; drop error_code."),
+            fix=hint
+            + (
+                f"Codes for {status}: {', '.join(mine)}."
+                if mine
+                else f"Status {status} has no error codes; drop error_code."
+            ),
         )
 
 
@@ -204,8 +213,12 @@ def ratelimit_headers(*, remaining: int) -> dict[str, str]:
     """The ``anthropic-ratelimit-*`` headers, with ``remaining`` of each limit left."""
     reset = "2026-01-01T00:00:01Z"
     out: dict[str, str] = {}
-    for name, limit in (("requests", 4000), ("tokens", 2_000_000), ("input-tokens", 1_600_000),
-                        ("output-tokens", 400_000)):
+    for name, limit in (
+        ("requests", 4000),
+        ("tokens", 2_000_000),
+        ("input-tokens", 1_600_000),
+        ("output-tokens", 400_000),
+    ):
         out[f"anthropic-ratelimit-{name}-limit"] = str(limit)
         out[f"anthropic-ratelimit-{name}-remaining"] = str(remaining)
         out[f"anthropic-ratelimit-{name}-reset"] = reset
@@ -232,7 +245,7 @@ def error_details(code: str) -> dict[str, Any]:
     """``error.details`` for ``code``, its required fields filled with plausible values."""
     details: dict[str, Any] = {"error_code": code}
     model = _details_models().get(code)
-    for name, info in (model.model_fields.items() if model else ()):
+    for name, info in model.model_fields.items() if model else ():
         if name in details or not info.is_required():
             continue
         origin = get_origin(info.annotation)

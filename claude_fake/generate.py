@@ -109,7 +109,9 @@ def draft(body: Mapping[str, Any], user_text: str, rng: random.Random, words: Wo
     if isinstance(max_tokens, int) and used + tokens.text_tokens(text) > max_tokens:
         text = _cut(text, max_tokens - used)
         content.append(blocks.text(text))
-        return Draft(content=[b for b in content if b.get("text", True) != ""], stop_reason="max_tokens")
+        return Draft(
+            content=[b for b in content if b.get("text", True) != ""], stop_reason="max_tokens"
+        )
     content.append(blocks.text(text))
     if sequence is not None:
         return Draft(content=content, stop_reason="stop_sequence", stop_sequence=sequence)

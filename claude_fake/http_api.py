@@ -20,8 +20,17 @@ if TYPE_CHECKING:
 Answer = tuple[int, Any]
 REPLY_KEYS = {"content", "stop_reason", "stop_sequence", "stop_details", "usage", "when", "times"}
 FAULT_KEYS = {
-    "status", "error", "times", "retry_after", "after_events", "disconnect", "error_code",
-    "message", "should_retry", "first_byte_delay", "event_delay",
+    "status",
+    "error",
+    "times",
+    "retry_after",
+    "after_events",
+    "disconnect",
+    "error_code",
+    "message",
+    "should_retry",
+    "first_byte_delay",
+    "event_delay",
 }
 WHEN_KEYS = ("contains", "model", "path")
 # The JSON type each field must have, as (python types, the word for the message).
@@ -54,7 +63,9 @@ def _object(raw: bytes, keys: set[str], what: str) -> dict[str, Any]:
     try:
         body = json.loads(raw or b"{}")
     except ValueError as exc:
-        raise BadScript(f"{what}: the body is not JSON ({exc}).", fix="Send a JSON object.") from None
+        raise BadScript(
+            f"{what}: the body is not JSON ({exc}).", fix="Send a JSON object."
+        ) from None
     if not isinstance(body, dict):
         raise BadScript(f"{what}: the body must be a JSON object.", fix="Send a JSON object.")
     unknown = sorted(set(body) - keys)
@@ -66,15 +77,18 @@ def _object(raw: bytes, keys: set[str], what: str) -> dict[str, Any]:
     return body
 
 
-def _check_types(body: Mapping[str, Any], types: Mapping[str, tuple[tuple[type, ...], str]],
-                 what: str) -> None:
+def _check_types(
+    body: Mapping[str, Any], types: Mapping[str, tuple[tuple[type, ...], str]], what: str
+) -> None:
     for key, (allowed, word) in types.items():
         value = body.get(key)
         if value is None:
             continue
         if (bool not in allowed and isinstance(value, bool)) or not isinstance(value, allowed):
-            raise BadScript(f"{what}: {key} must be {word}, got {json.dumps(value)}.",
-                            fix=f"Send {key} as {word}, or leave it out.")
+            raise BadScript(
+                f"{what}: {key} must be {word}, got {json.dumps(value)}.",
+                fix=f"Send {key} as {word}, or leave it out.",
+            )
 
 
 def _when(spec: dict[str, Any] | None) -> Callable[[FakeRequest], bool] | None:
@@ -114,9 +128,12 @@ def add_reply(engine: FakeClaude, raw: bytes) -> Answer:
         )
     reply = engine.reply(
         *([content] if isinstance(content, str) else content),
-        stop_reason=body.get("stop_reason"), stop_sequence=body.get("stop_sequence"),
-        stop_details=body.get("stop_details"), usage=body.get("usage"),
-        when=_when(body.get("when")), times=body.get("times", 1),
+        stop_reason=body.get("stop_reason"),
+        stop_sequence=body.get("stop_sequence"),
+        stop_details=body.get("stop_details"),
+        usage=body.get("usage"),
+        when=_when(body.get("when")),
+        times=body.get("times", 1),
     )
     return 201, {"queued": reply.describe(), "stop_reason": reply.stop_reason}
 
@@ -136,19 +153,25 @@ def add_fault(engine: FakeClaude, raw: bytes) -> Answer:
         fault = engine.disconnect(after_events=body.get("after_events"), times=times)
     elif kinds:
         fault = engine.fail(
-            body[kinds[0]], times=times, retry_after=body.get("retry_after"),
-            error_code=body.get("error_code"), after_events=body.get("after_events"),
-            message=body.get("message"), should_retry=body.get("should_retry"),
+            body[kinds[0]],
+            times=times,
+            retry_after=body.get("retry_after"),
+            error_code=body.get("error_code"),
+            after_events=body.get("after_events"),
+            message=body.get("message"),
+            should_retry=body.get("should_retry"),
         )
     elif "first_byte_delay" in body or "event_delay" in body:
         fault = engine.latency(
-            first_byte=body.get("first_byte_delay", 0.0), per_event=body.get("event_delay", 0.0),
+            first_byte=body.get("first_byte_delay", 0.0),
+            per_event=body.get("event_delay", 0.0),
             times=times,
         )
     else:
         raise BadScript(
             "faults: say what should go wrong.",
-            fix='Give "status" or "error", "disconnect": true, or "first_byte_delay"/"event_delay".',
+            fix='Give "status" or "error", "disconnect": true, '
+            'or "first_byte_delay" / "event_delay".',
         )
     return 201, {"queued": fault.describe()}
 
@@ -156,9 +179,15 @@ def add_fault(engine: FakeClaude, raw: bytes) -> Answer:
 def request_json(request: FakeRequest) -> dict[str, Any]:
     """One logged request as JSON."""
     return {
-        "method": request.method, "path": request.path, "query": request.query,
-        "headers": dict(request.headers), "body": request.body, "text": request.text,
-        "stream": request.stream, "attempt": request.attempt, "source": request.source,
+        "method": request.method,
+        "path": request.path,
+        "query": request.query,
+        "headers": dict(request.headers),
+        "body": request.body,
+        "text": request.text,
+        "stream": request.stream,
+        "attempt": request.attempt,
+        "source": request.source,
         "response": request.response,
     }
 

@@ -1,4 +1,4 @@
-"""Deterministic ids in the API's formats (msg_01…, toolu_01…, req_011C…), from a seed and a counter."""
+"""Deterministic ids in the API's formats (msg_01…, toolu_01…, req_011C…) from a seed and a count."""
 
 from __future__ import annotations
 

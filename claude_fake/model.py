@@ -47,7 +47,7 @@ class FakeRequest:
 
     @property
     def attempt(self) -> int:
-        """Which attempt of the SDK's retries this is (0 first), from ``x-stainless-retry-count``."""
+        """The SDK's attempt number (0 first), from ``x-stainless-retry-count``."""
         try:
             return int(self.headers.get("x-stainless-retry-count", "0"))
         except ValueError:

@@ -65,7 +65,9 @@ def _claude_cassette(path: object = None, record_mode: object = None) -> None:
     """The claude_cassette marker's signature."""
 
 
-def _claude_fake(seed: object = None, validate: object = None, assert_all_used: object = True) -> None:
+def _claude_fake(
+    seed: object = None, validate: object = None, assert_all_used: object = True
+) -> None:
     """The claude_fake marker's signature."""
 
 
@@ -95,7 +97,7 @@ def parse_value(key: str, value: object, source: str) -> object:
     elif key == "seed":
         try:
             if not isinstance(value, bool | float):
-                return int(value)  # type: ignore[call-overload, no-any-return]
+                return int(value)  # type: ignore[call-overload]
         except (TypeError, ValueError):
             pass
         allowed, wanted = "a whole number, e.g. 42", "a whole number"

@@ -1,33 +1,341 @@
-"""pytest plugin: fixtures over FakeClaude. Thin glue; heavy imports happen inside fixtures."""
+"""The pytest plugin: options, markers, fixtures and a summary line; thin glue over the engine.
+
+Importing it is cheap: the SDK, the server and the cassette code load inside the fixtures that
+need them. Settings are parsed and merged in ``plugin_config``; per-session data lives in
+``config.stash``; xdist workers send their counts to the controller through ``workeroutput``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import os
+from collections import Counter
+from collections.abc import Generator, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from . import plugin_config as pc
+from .errors import ClaudeFakeError, ConfigError
+
 if TYPE_CHECKING:
+    import anthropic
+
     from .engine import FakeClaude
+    from .server import Hub
+
+SOURCES = ("scripted", "replayed", "recorded", "generated", "fault", "error", "miss")
+WORKER_KEY = "claude_fake"
+
+
+@dataclass(slots=True)
+class Tally:
+    """What this session's engines answered, for the summary line; summed across xdist workers."""
+
+    tests: int = 0
+    sources: Counter[str] = field(default_factory=Counter)
+    written: int = 0
+    forced_off: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-able copy (xdist sends it from worker to controller)."""
+        return {
+            "tests": self.tests,
+            "sources": dict(self.sources),
+            "written": self.written,
+            "forced_off": self.forced_off,
+        }
+
+    def add(self, data: Mapping[str, Any]) -> None:
+        """Add another tally's ``as_dict()``."""
+        self.tests += int(data.get("tests", 0))
+        self.sources.update({str(k): int(v) for k, v in dict(data.get("sources", {})).items()})
+        self.written += int(data.get("written", 0))
+        self.forced_off += int(data.get("forced_off", 0))
+
+    def lines(self, *, ci: bool) -> list[str]:
+        """The summary: requests by source, cassettes written, and CI's note."""
+        if not self.tests:
+            return []
+        order = [*SOURCES, *sorted(set(self.sources) - set(SOURCES))]
+        counts = ", ".join(f"{self.sources[name]} {name}" for name in order)
+        total = sum(self.sources.values())
+        lines = [
+            f"claude_fake: {total} requests ({counts}) in {self.tests} tests; "
+            f"{self.written} cassettes written"
+        ]
+        if ci and self.forced_off:
+            lines.append(
+                f"claude_fake: CI is set, so recording was off: {self.forced_off} tests that asked "
+                "to record ran with record mode none"
+            )
+        return lines
+
+
+@dataclass(slots=True)
+class _State:
+    settings: pc.SessionSettings
+    tally: Tally
+
+
+STATE = pytest.StashKey[_State]()
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+# -- hooks ----------------------------------------------------------------------------------
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--claude-*`` options and ``claude_*`` ini keys; every default is None (not given)."""
+    group = parser.getgroup("claude_fake", "claude-fake: a fake Claude API")
+    for option in pc.OPTIONS:
+        allowed = f" ({', '.join(option.choices)})" if option.choices else ""
+        dest = f"claude_{option.key}"
+        group.addoption(option.flag, dest=dest, default=None, help=option.help + allowed)
+        parser.addini(option.ini, option.help + allowed, type="string", default="")
+    group.addoption(
+        "--claude-live",
+        action="store_true",
+        default=None,
+        help="run tests marked claude_live against the live API (needs ANTHROPIC_API_KEY)",
+    )
+    group.addoption(
+        "--claude-upstream",
+        default=None,
+        metavar="URL",
+        help="the API that live tests and recordings talk to (default https://api.anthropic.com)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the markers; parse options and ini keys (a bad value is a usage error)."""
+    for line in pc.MARKERS:
+        config.addinivalue_line("markers", line)
+    cli: dict[str, object] = {o.key: config.getoption(f"claude_{o.key}") for o in pc.OPTIONS}
+    cli["live"] = config.getoption("claude_live")
+    cli["upstream"] = config.getoption("claude_upstream")
+    ini = {o.key: config.getini(o.ini) for o in pc.OPTIONS}
+    ini_dir = config.inipath.parent if config.inipath else config.rootpath
+    try:
+        settings = pc.session_settings(
+            cli, ini, invocation_dir=config.invocation_params.dir, ini_dir=ini_dir, env=os.environ
+        )
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[STATE] = _State(settings=settings, tally=Tally())
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip ``claude_live`` tests unless ``--claude-live`` and a key are given."""
+    if item.get_closest_marker("claude_live") is None:
+        return
+    settings = item.config.stash[STATE].settings
+    key = os.environ.get("ANTHROPIC_API_KEY")
+    reason = pc.live_skip_reason(marked=True, live=settings.live, api_key=key)
+    if reason is not None:
+        pytest.skip(reason)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Remember a failed test body: its teardown then does not pile unused-script errors on."""
+    report = yield
+    if report.when == "call" and report.failed:
+        item.stash[CALL_FAILED] = True
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On an xdist worker, hand this worker's tally to the controller."""
+    state = session.config.stash.get(STATE, None)
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if state is not None and workeroutput is not None:
+        workeroutput[WORKER_KEY] = state.tally.as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """On the xdist controller, add a finished worker's tally."""
+    data = getattr(node, "workeroutput", {}).get(WORKER_KEY)
+    state = node.config.stash.get(STATE, None)
+    if data and state is not None:
+        state.tally.add(data)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """One line: requests answered by source, and cassettes written."""
+    state = config.stash.get(STATE, None)
+    if state is None or hasattr(config, "workeroutput"):
+        return
+    for line in state.tally.lines(ci=state.settings.ci):
+        terminalreporter.write_line(line)
+
+
+# -- fixtures -------------------------------------------------------------------------------
+def _plan(request: pytest.FixtureRequest) -> pc.TestPlan:
+    __tracebackhide__ = True
+    node = request.node
+    name = f"{request.cls.__name__}.{node.name}" if request.cls else node.name
+    test = pc.TestId(nodeid=node.nodeid, folder=node.path.parent, module=node.path.stem, name=name)
+    cassette_marks = [(m.args, m.kwargs) for m in node.iter_markers("claude_cassette")]
+    fake_marks = [(m.args, m.kwargs) for m in node.iter_markers("claude_fake")]
+    try:
+        return pc.plan_test(
+            request.config.stash[STATE].settings,
+            test,
+            fake_marks=fake_marks,
+            cassette_marks=cassette_marks or None,
+        )
+    except ConfigError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@functools.cache
+def _engine_class() -> type[FakeClaude]:
+    from .engine import FakeClaude
+    from .snapshot import RequestLog
+
+    class PluginFakeClaude(FakeClaude):
+        """A FakeClaude whose ``requests`` compare to a syrupy snapshot in their stable form."""
+
+        @property
+        def requests(self) -> RequestLog:
+            """Every request seen, in order (``== snapshot`` masks ids and SDK headers)."""
+            return RequestLog(super().requests)
+
+    return PluginFakeClaude
 
 
 @pytest.fixture
-def claude_fake() -> Iterator[FakeClaude]:
-    """This test's FakeClaude."""
-    from .engine import FakeClaude
-
-    fake = FakeClaude()
+def claude_fake(request: pytest.FixtureRequest) -> Iterator[FakeClaude]:
+    """This test's FakeClaude; unused scripts and request problems fail it at teardown."""
+    __tracebackhide__ = True
+    state = request.config.stash[STATE]
+    plan = _plan(request)
+    fake = _engine_class()(config=plan.config)
+    state.tally.tests += 1
+    state.tally.forced_off += plan.recording_forced_off
     yield fake
-    fake.check()
+    _tally(fake, state.tally)
+    if plan.config.assert_all_used and not request.node.stash.get(CALL_FAILED, False):
+        message = teardown_message(fake.unused(), list(fake.problems))
+        if message:
+            pytest.fail(message, pytrace=False)
+
+
+def _tally(fake: FakeClaude, tally: Tally) -> None:
+    tally.sources.update(fake.stats)
+    if not fake.config.cassette or not any(fake.stats[s] for s in ("replayed", "recorded", "miss")):
+        return
+    try:
+        source = fake.cassette()
+    except ClaudeFakeError:  # an unreadable cassette: already reported as a request problem
+        return
+    tally.written += bool(source.written)
+    source.close()
+
+
+def teardown_message(unused: list[str], problems: list[str]) -> str | None:
+    """The teardown failure: every unused script and request problem, and how to fix them."""
+    if not unused and not problems:
+        return None
+    parts = []
+    if unused:
+        parts.append(f"{len(unused)} scripted item(s) unused")
+    if problems:
+        parts.append(f"{len(problems)} request problem(s)")
+    lines = [f"claude_fake: {' and '.join(parts)}:"]
+    for item in [*unused, *problems]:
+        first, *rest = item.splitlines() or [""]
+        lines += [f"  - {first}", *(f"    {line}" for line in rest)]
+    if unused:
+        lines.append("Every reply and fault a test scripts is expected to be used.")
+    if problems:
+        lines.append("Each problem was answered with an HTTP 500 the SDK does not retry.")
+    lines.append(
+        "Fix the cause above, or mark the test @pytest.mark.claude_fake(assert_all_used=False) "
+        "to skip this check. See README#scripting."
+    )
+    return "\n".join(lines)
+
+
+def _live(request: pytest.FixtureRequest) -> dict[str, str] | None:
+    """Client options for the live API when this test runs live, else None."""
+    settings = request.config.stash[STATE].settings
+    if not settings.live or request.node.get_closest_marker("claude_live") is None:
+        return None
+    from .config import FakeConfig
+
+    key = os.environ.get("ANTHROPIC_API_KEY", "")
+    return {"api_key": key, "base_url": settings.upstream or FakeConfig().upstream}
 
 
 @pytest.fixture
-def claude_client(claude_fake: FakeClaude) -> Any:
-    """An anthropic.Anthropic wired to ``claude_fake`` in-process."""
-    return claude_fake.client()
+def claude_client(
+    request: pytest.FixtureRequest, claude_fake: FakeClaude
+) -> Iterator[anthropic.Anthropic]:
+    """An ``anthropic.Anthropic`` wired to ``claude_fake`` in-process (live: the real API)."""
+    live = _live(request)
+    if live is None:
+        client = claude_fake.client()
+    else:
+        import anthropic
+
+        client = anthropic.Anthropic(**live)  # type: ignore[arg-type]
+    with client:
+        yield client
 
 
 @pytest.fixture
-def claude_async_client(claude_fake: FakeClaude) -> Any:
-    """An anthropic.AsyncAnthropic wired to ``claude_fake`` in-process."""
-    return claude_fake.async_client()
+def claude_async_client(
+    request: pytest.FixtureRequest, claude_fake: FakeClaude
+) -> anthropic.AsyncAnthropic:
+    """An ``anthropic.AsyncAnthropic`` wired to ``claude_fake`` in-process (live: the real API)."""
+    live = _live(request)
+    if live is None:
+        return claude_fake.async_client()
+    import anthropic
+
+    return anthropic.AsyncAnthropic(**live)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def _claude_hub() -> Iterator[tuple[Hub, str]]:
+    """One loopback server per session (per xdist worker); each test mounts its engine on it."""
+    from .server import Hub, running_server
+
+    hub = Hub()
+    with running_server(None, hub=hub) as url:
+        yield hub, url
+
+
+@pytest.fixture
+def claude_server(request: pytest.FixtureRequest, claude_fake: FakeClaude) -> Iterator[str]:
+    """The base URL of ``claude_fake`` on the session's loopback server (the live API when live)."""
+    live = _live(request)
+    if live is not None:
+        yield live["base_url"]
+        return
+    hub, url = request.getfixturevalue("_claude_hub")
+    prefix = hub.mount(claude_fake)
+    yield url + prefix
+    hub.unmount(prefix)
+
+
+@pytest.fixture
+def claude_env(
+    request: pytest.FixtureRequest, claude_server: str, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, str]:
+    """Point ``ANTHROPIC_BASE_URL`` and ``ANTHROPIC_API_KEY`` at ``claude_server``; returns them."""
+    from .engine import FAKE_KEY
+
+    live = _live(request)
+    env = {
+        "ANTHROPIC_BASE_URL": claude_server,
+        "ANTHROPIC_API_KEY": live["api_key"] if live else FAKE_KEY,
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("ANTHROPIC_AUTH_TOKEN", raising=False)
+    return env

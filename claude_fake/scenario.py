@@ -151,7 +151,9 @@ def check_usage(usage: object) -> None:
             fix=f"Override any of: {', '.join(fields)}; e.g. usage={{'output_tokens': 5}}.",
         )
     base = {"input_tokens": 1, "output_tokens": 1}
-    _model_error(BetaUsage, {**base, **usage}, "reply(usage=...)", "e.g. usage={'output_tokens': 5}")
+    _model_error(
+        BetaUsage, {**base, **usage}, "reply(usage=...)", "e.g. usage={'output_tokens': 5}"
+    )
 
 
 def check_stop_details(stop_reason: str, details: object) -> None:
@@ -175,8 +177,10 @@ def check_consistency(reply: Reply) -> None:
     kinds = [blk.get("type") for blk in reply.content]
     sequence = reply.stop_sequence
     if sequence is not None and (not isinstance(sequence, str) or not sequence):
-        raise ScriptError(f"reply(stop_sequence={sequence!r}) must be a non-empty string.",
-                          fix="e.g. stop_sequence='###'")
+        raise ScriptError(
+            f"reply(stop_sequence={sequence!r}) must be a non-empty string.",
+            fix="e.g. stop_sequence='###'",
+        )
     if sequence is not None and reply.stop_reason != "stop_sequence":
         raise ScriptError(
             f"reply(stop_sequence={sequence!r}) with stop_reason={reply.stop_reason!r}.",

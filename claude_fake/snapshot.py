@@ -29,7 +29,9 @@ REDACTED = "<redacted>"
 _ID = re.compile(r"\b(msg|toolu|srvtoolu|mcptoolu|req|msgbatch|file|compact)_[0-9A-Za-z]{12,}\b")
 _SECRET = re.compile(r"sk-ant-[A-Za-z0-9_\-]+")
 _ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
-_HTTP_DATE = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT")
+_HTTP_DATE = re.compile(
+    r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT"
+)
 
 
 class _Ids:
@@ -128,5 +130,3 @@ class RequestLog(list[FakeRequest]):
 
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
-
-    __hash__ = None  # type: ignore[assignment]  # a list: unhashable

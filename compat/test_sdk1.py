@@ -34,7 +34,9 @@ def test_beta_query_path_and_server() -> None:
     fake = FakeClaude()
     fake.reply("beta over http")
     with fake.serve() as url:
-        client = anthropic.Anthropic(base_url=url, api_key="sk-ant-x", _strict_response_validation=True)
+        client = anthropic.Anthropic(
+            base_url=url, api_key="sk-ant-x", _strict_response_validation=True
+        )
         message = client.beta.messages.create(
             model=MODEL, max_tokens=50, messages=HELLO, betas=["context-1m-2025-08-07"]
         )

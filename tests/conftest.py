@@ -48,7 +48,9 @@ def _options(**extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def client(fake: FakeClaude, face: str, request: pytest.FixtureRequest) -> Iterator[anthropic.Anthropic]:
+def client(
+    fake: FakeClaude, face: str, request: pytest.FixtureRequest
+) -> Iterator[anthropic.Anthropic]:
     """A strict sync SDK client, in-process or over the loopback server."""
     if face == "inprocess":
         sdk = fake.client(**_options())

@@ -96,7 +96,10 @@ def test_generator_honours_request(client: anthropic.Anthropic) -> None:
         },
     }
     called = client.messages.create(
-        model=MODEL, max_tokens=100, messages=HELLO, tools=[tool],
+        model=MODEL,
+        max_tokens=100,
+        messages=HELLO,
+        tools=[tool],
         tool_choice={"type": "tool", "name": "lookup"},
     )
     assert called.stop_reason == "tool_use"
@@ -125,7 +128,9 @@ def test_structured_output_is_valid_json(client: anthropic.Anthropic) -> None:
         "additionalProperties": False,
     }
     message = client.messages.create(
-        model=MODEL, max_tokens=300, messages=HELLO,
+        model=MODEL,
+        max_tokens=300,
+        messages=HELLO,
         output_config={"format": {"type": "json_schema", "schema": schema}},
     )
     jsonschema.validate(json.loads(message.content[0].text), schema)
@@ -161,7 +166,8 @@ def test_count_tokens_matches_usage(client: anthropic.Anthropic) -> None:
 
 def test_system_role_messages_are_served(client: anthropic.Anthropic) -> None:
     message = client.messages.create(
-        model=MODEL, max_tokens=50,
+        model=MODEL,
+        max_tokens=50,
         messages=[
             {"role": "user", "content": "hi"},
             {"role": "system", "content": "Answer in French."},
@@ -195,11 +201,13 @@ def test_beta_paths_and_both_wire_generations(fake: FakeClaude) -> None:
     http = httpx2.Client(transport=transport, base_url="http://fake")
     body = {"model": MODEL, "max_tokens": 20, "messages": HELLO}
     old = http.post(
-        "/v1/messages?beta=true", json=body,
+        "/v1/messages?beta=true",
+        json=body,
         headers={"anthropic-version": "2023-06-01", "x-api-key": "sk-ant-x"},
     )
     new = http.post(
-        "/v1/messages", json=body,
+        "/v1/messages",
+        json=body,
         headers={"anthropic-version": "2026-10-21", "authorization": "Bearer sk-ant-x"},
     )
     assert old.status_code == new.status_code == 200
@@ -215,10 +223,19 @@ def test_beta_paths_and_both_wire_generations(fake: FakeClaude) -> None:
     ],
 )
 def test_errors_carry_the_envelope(
-    fake: FakeClaude, base_url: str, method: str, path: str, body: bytes | None, status: int,
+    fake: FakeClaude,
+    base_url: str,
+    method: str,
+    path: str,
+    body: bytes | None,
+    status: int,
     error_type: str,
 ) -> None:
-    headers = {"anthropic-version": "2023-06-01", "x-api-key": "k", "content-type": "application/json"}
+    headers = {
+        "anthropic-version": "2023-06-01",
+        "x-api-key": "k",
+        "content-type": "application/json",
+    }
     for http in (
         httpx2.Client(transport=claude_fake.transport.sync_transport(fake), base_url="http://f"),
         httpx2.Client(base_url=base_url),
@@ -235,8 +252,11 @@ def test_errors_carry_the_envelope(
 def test_stream_grammar(fake: FakeClaude) -> None:
     from claude_fake import sse
 
-    fake.reply(claude_fake.thinking("Let me think about it."), "one two three four five six seven",
-               claude_fake.tool_use("f", {"a": [1, 2, 3], "b": "x" * 60}))
+    fake.reply(
+        claude_fake.thinking("Let me think about it."),
+        "one two three four five six seven",
+        claude_fake.tool_use("f", {"a": [1, 2, 3], "b": "x" * 60}),
+    )
     http = httpx2.Client(transport=claude_fake.transport.sync_transport(fake), base_url="http://f")
     body = {"model": MODEL, "max_tokens": 500, "messages": HELLO, "stream": True}
     raw = http.post("/v1/messages", json=body, headers={"anthropic-version": "2023-06-01"}).content

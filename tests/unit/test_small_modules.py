@@ -41,8 +41,9 @@ def test_catalogue_entries_parse_strictly() -> None:
         (None, None, 1000, "claude-fable-5-2", 20, False),
     ],
 )
-def test_model_pages(after: str | None, before: str | None, limit: int, first: str, count: int,
-                     more: bool) -> None:
+def test_model_pages(
+    after: str | None, before: str | None, limit: int, first: str, count: int, more: bool
+) -> None:
     page = catalogue.page(after_id=after, before_id=before, limit=limit, lifecycles=())
     assert (page["first_id"], len(page["data"]), page["has_more"]) == (first, count, more)
 

@@ -22,8 +22,8 @@ def test_round_trip(events: list[tuple[str, dict]]) -> None:
 
 def test_decode_tolerates_crlf_comments_padding_and_multiline_data() -> None:
     body = (
-        ": comment\r\nevent: message_stop\r\ndata: {\"type\":\"message_stop\"      }\r\n\r\n"
-        "event: x\ndata: {\"a\":\ndata: 1}\n\n"
+        ': comment\r\nevent: message_stop\r\ndata: {"type":"message_stop"      }\r\n\r\n'
+        'event: x\ndata: {"a":\ndata: 1}\n\n'
     )
     assert sse.decode(body) == [("message_stop", {"type": "message_stop"}), ("x", {"a": 1})]
 
@@ -37,9 +37,17 @@ def test_text_chunks_rejoin() -> None:
 
 def test_every_event_line_matches_data_type() -> None:
     message = {
-        "id": "msg_1", "type": "message", "role": "assistant", "model": "m",
-        "content": [{"type": "text", "text": "hi there you"}, {"type": "redacted_thinking", "data": "x"}],
-        "stop_reason": "end_turn", "stop_sequence": None, "stop_details": None,
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "model": "m",
+        "content": [
+            {"type": "text", "text": "hi there you"},
+            {"type": "redacted_thinking", "data": "x"},
+        ],
+        "stop_reason": "end_turn",
+        "stop_sequence": None,
+        "stop_details": None,
         "usage": {"input_tokens": 1, "output_tokens": 2},
     }
     events = sse.decode(b"".join(render.message_events(message)))
