@@ -27,7 +27,7 @@ HEADERS = {"anthropic-version": "2023-06-01", "content-type": "application/json"
 def body(n: int, stream: bool) -> dict[str, object]:
     """The n-th distinct request body."""
     return {
-        "model": "claude-sonnet-4-5",
+        "model": "claude-sonnet-4-6",
         "max_tokens": 1024,
         "messages": [{"role": "user", "content": f"Question number {n}: what is {n} squared?"}],
         "stream": stream,
@@ -40,7 +40,7 @@ def message(n: int) -> dict[str, object]:
         "id": f"msg_01BENCH{n:016d}",
         "type": "message",
         "role": "assistant",
-        "model": "claude-sonnet-4-5",
+        "model": "claude-sonnet-4-6",
         "content": [{"type": "text", "text": f"{n} squared is {n * n}."}],
         "stop_reason": "end_turn",
         "stop_sequence": None,
@@ -51,7 +51,9 @@ def message(n: int) -> dict[str, object]:
 def interaction(n: int) -> fmt.Interaction:
     """A recorded non-streaming interaction (streams replay through render either way)."""
     request = fmt.RecordedRequest(
-        method="POST", uri="https://api.anthropic.com/v1/messages", headers=HEADERS,
+        method="POST",
+        uri="https://api.anthropic.com/v1/messages",
+        headers=HEADERS,
         body=body(n, False),
     )
     response = fmt.RecordedResponse(
@@ -64,7 +66,10 @@ def request(n: int, stream: bool) -> FakeRequest:
     """The request that replays interaction n."""
     data = body(n, stream)
     return FakeRequest(
-        method="POST", path="/v1/messages", headers=HEADERS, raw=json.dumps(data).encode(),
+        method="POST",
+        path="/v1/messages",
+        headers=HEADERS,
+        raw=json.dumps(data).encode(),
         body=data,
     )
 
@@ -107,8 +112,9 @@ def main() -> int:
         small_rounds = args.rounds * 40
         base = per_request(small, 10, small_rounds, 10)
         big = per_request(large, args.size, args.rounds, 80)
+        size = large.stat().st_size
     ratio = big / base
-    print(f"file size ({args.size} interactions): {large.stat().st_size if False else 0}")
+    print(f"file: {args.size} interactions, {size / 1e6:.1f} MB")
     print(f"load {args.size} interactions: {load:.3f} s (budget 2 s)")
     print(f"per request, 10 interactions: {base * 1e6:.1f} us")
     print(f"per request, {args.size} interactions: {big * 1e6:.1f} us")

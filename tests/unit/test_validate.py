@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def search_result(*texts: Any) -> dict[str, Any]:
 
 def batch(*params: dict[str, Any], ids: list[str] | None = None) -> dict[str, Any]:
     names = ids or [f"req-{i}" for i in range(len(params))]
-    return {"requests": [{"custom_id": n, "params": p} for n, p in zip(names, params)]}
+    return {"requests": [{"custom_id": n, "params": p} for n, p in zip(names, params, strict=True)]}
 
 
 def check(
@@ -118,7 +119,7 @@ REJECTED: list[tuple[str, str, object, dict[str, Any], str]] = [
         "messages",
         body(messages=[user({"text": "x"})]),
         {},
-        "messages.0.content.0.type: ",
+        "messages.0.content.0.type: Field required",
     ),
     (
         "content-field-missing",
@@ -126,6 +127,13 @@ REJECTED: list[tuple[str, str, object, dict[str, Any], str]] = [
         body(messages=[user(text()), assistant({"type": "text"})]),
         {},
         "messages.1.content.0.text.text: Field required",
+    ),
+    (
+        "role-missing",
+        "messages",
+        body(messages=[{"content": "x"}]),
+        {},
+        "messages.0.role: Field required",
     ),
     (
         "role-tag",
@@ -364,7 +372,12 @@ ACCEPTED: list[tuple[str, str, object, dict[str, Any]]] = [
         body(compaction={"type": "summarize"}, context_management=None),
         {"betas": BETA},
     ),
-    ("context-management-beta", "messages", body(context_management={"edits": []}), {"betas": BETA}),
+    (
+        "context-management-beta",
+        "messages",
+        body(context_management={"edits": []}),
+        {"betas": BETA},
+    ),
     ("output-format-beta", "messages", body(output_format=None), {"betas": BETA}),
     ("count-tokens", "count_tokens", body(max_tokens=..., thinking=THINKING), {}),
     ("batch", "batches", batch(BASE, body(stream=False), ids=["a-1", "B_2"]), {}),
@@ -486,6 +499,7 @@ HEADER_ACCEPTED: list[tuple[str, dict[str, str], dict[str, Any]]] = [
     ("plain", HEADERS, {}),
     ("at-limit", HEADERS, {"body_size": 32 * MB}),
     ("big-batch", HEADERS, {"body_size": 200 * MB, "endpoint": "batches"}),
+    ("engine-batch-name", HEADERS, {"body_size": 200 * MB, "endpoint": "batch_create"}),
     ("off-no-version-too-large", {}, {"mode": OFF, "body_size": 300 * MB}),
     ("x-api-key", {**HEADERS, "x-api-key": KEY}, {"require_api_key": KEY}),
     ("bearer", {**HEADERS, "authorization": f"Bearer {KEY}"}, {"require_api_key": KEY}),
@@ -508,13 +522,16 @@ def test_headers_accepted(headers: dict[str, str], options: dict[str, Any]) -> N
 # ---- every recorded real request passes strict -----------------------------------------------
 
 
-def recorded_requests() -> Iterator[Any]:
+@functools.cache
+def recorded_requests() -> list[Any]:
+    found = []
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     for path in sorted(REAL_CASSETTES.rglob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
         for index, interaction in enumerate(data.get("interactions", [])):
-            request = interaction["request"]
             name = f"{path.relative_to(REAL_CASSETTES)}#{index}"
-            yield pytest.param(request, id=name)
+            found.append(pytest.param(interaction["request"], id=name))
+    return found
 
 
 def decoded_body(request: dict[str, Any]) -> object:
@@ -526,7 +543,7 @@ def decoded_body(request: dict[str, Any]) -> object:
     return json.loads(raw) if raw else None
 
 
-@pytest.mark.parametrize("request_", list(recorded_requests()))
+@pytest.mark.parametrize("request_", recorded_requests())
 def test_real_cassette_bodies_pass_strict(request_: dict[str, Any]) -> None:
     uri = request_["uri"]
     headers = {k.lower(): v for k, v in (request_.get("headers") or {}).items()}
@@ -540,7 +557,7 @@ def test_real_cassette_bodies_pass_strict(request_: dict[str, Any]) -> None:
 
 
 def test_real_cassettes_are_there() -> None:
-    assert len(list(recorded_requests())) >= 70
+    assert len(recorded_requests()) >= 70
     assert (REAL_CASSETTES / "SOURCES.md").is_file()
 
 
@@ -570,10 +587,19 @@ def capture(call: Callable[[anthropic.Anthropic], object]) -> list[httpx2.Reques
 
 def endpoint_of(request: httpx2.Request) -> str:
     path = request.url.path
-    return "count_tokens" if path.endswith("count_tokens") else "batches" if "batch" in path else "messages"
+    return (
+        "count_tokens"
+        if path.endswith("count_tokens")
+        else "batches"
+        if "batch" in path
+        else "messages"
+    )
 
 
-PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAA"
+    + "AABJRU5ErkJggg=="
+)
 SCHEMA = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
 CUSTOM_TOOL = {
     "name": "get_weather",
@@ -602,7 +628,12 @@ GA_TOOLS: list[Any] = [
         "allowed_domains": ["example.com"],
         "user_location": {"type": "approximate", "city": "Paris", "country": "FR"},
     },
-    {"type": "web_fetch_20250910", "name": "web_fetch", "max_uses": 2, "citations": {"enabled": True}},
+    {
+        "type": "web_fetch_20250910",
+        "name": "web_fetch",
+        "max_uses": 2,
+        "citations": {"enabled": True},
+    },
     {"type": "tool_search_tool_bm25_20251119", "name": "tool_search_tool_bm25"},
     {"type": "tool_search_tool_regex", "name": "tool_search_tool_regex"},
 ]
@@ -631,7 +662,10 @@ RICH_USER = {
             "citations": {"enabled": True},
         },
         {"type": "document", "source": {"type": "url", "url": "https://example.com/a.pdf"}},
-        {"type": "document", "source": {"type": "content", "content": [{"type": "text", "text": "a"}]}},
+        {
+            "type": "document",
+            "source": {"type": "content", "content": [{"type": "text", "text": "a"}]},
+        },
         {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "x"}},
         search_result(text("result")),
         {"type": "container_upload", "file_id": "file_02"},
@@ -700,6 +734,23 @@ def _beta_echo_response(client: anthropic.Anthropic) -> object:
     )
 
 
+@anthropic.beta_tool
+def get_weather(city: str) -> str:
+    """Weather for a city.
+
+    Args:
+        city: The city.
+    """
+    return f"Sunny in {city}"
+
+
+def _tool_runner(client: anthropic.Anthropic) -> object:
+    runner = client.beta.messages.tool_runner(
+        model=MODEL, max_tokens=256, tools=[get_weather], messages=CONVERSATION[1:]
+    )
+    return runner.until_done()
+
+
 def _stream(client: anthropic.Anthropic) -> object:
     with client.messages.stream(model=MODEL, max_tokens=64, messages=[RICH_USER]) as stream:
         return stream.get_final_message()
@@ -731,7 +782,9 @@ BETA_EDITS: list[Any] = [
 COMPACTION_BLOCK = {"type": "compaction", "content": "Summary", "encrypted_content": "enc"}
 
 SDK_CALLS: dict[str, Callable[[anthropic.Anthropic], object]] = {
-    "minimal": lambda c: c.messages.create(model=MODEL, max_tokens=16, messages=[BASE["messages"][0]]),
+    "minimal": lambda c: c.messages.create(
+        model=MODEL, max_tokens=16, messages=[BASE["messages"][0]]
+    ),
     "everything-ga": lambda c: c.messages.create(
         model=MODEL,
         max_tokens=8192,
@@ -788,10 +841,18 @@ SDK_CALLS: dict[str, Callable[[anthropic.Anthropic], object]] = {
     ),
     "batches-create": lambda c: c.messages.batches.create(
         requests=[
-            {"custom_id": "first", "params": {"model": MODEL, "max_tokens": 10, "messages": CONVERSATION}},
+            {
+                "custom_id": "first",
+                "params": {"model": MODEL, "max_tokens": 10, "messages": CONVERSATION},
+            },
             {
                 "custom_id": "second-2",
-                "params": {"model": MODEL, "max_tokens": 2000, "messages": CONVERSATION, "tools": GA_TOOLS},
+                "params": {
+                    "model": MODEL,
+                    "max_tokens": 2000,
+                    "messages": CONVERSATION,
+                    "tools": GA_TOOLS,
+                },
             },
         ]
     ),
@@ -816,7 +877,12 @@ SDK_CALLS: dict[str, Callable[[anthropic.Anthropic], object]] = {
         system="sys",
         tools=[
             *GA_TOOLS,
-            {"type": "computer_20251124", "name": "computer", "display_width_px": 1024, "display_height_px": 768},
+            {
+                "type": "computer_20251124",
+                "name": "computer",
+                "display_width_px": 1024,
+                "display_height_px": 768,
+            },
             {"type": "bash_20241022", "name": "bash"},
             {"type": "advisor_20260301", "name": "advisor", "model": MODEL},
             {"type": "mcp_toolset", "mcp_server_name": "srv", "default_config": {"enabled": True}},
@@ -837,6 +903,10 @@ SDK_CALLS: dict[str, Callable[[anthropic.Anthropic], object]] = {
         betas=["message-threads-2026-08-12"],
     ),
     "beta-echo-response-content": _beta_echo_response,
+    "beta-without-betas": lambda c: c.beta.messages.create(
+        model=MODEL, max_tokens=100, messages=CONVERSATION, system="sys", tools=GA_TOOLS
+    ),
+    "beta-tool-runner": _tool_runner,
     "beta-count-tokens": lambda c: c.beta.messages.count_tokens(
         model=MODEL,
         messages=CONVERSATION,
