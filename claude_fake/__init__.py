@@ -1,25 +1,53 @@
 """claude-fake: a fake Claude Messages API, in-process or on a loopback server, and a pytest plugin.
 
 The public names are in ``__all__``; the fixtures, markers and options live in the plugin.
+Names are imported on first use, so ``import claude_fake`` (and pytest's start-up) stays cheap.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .blocks import compaction, redacted_thinking, server_tool_use, text, thinking, tool_use
-from .config import FakeConfig, RecordMode, ValidateMode
-from .engine import FakeClaude
-from .errors import (
-    CassetteCorrupt,
-    CassetteMismatch,
-    ClaudeFakeError,
-    ConfigError,
-    ScenarioExhausted,
-    SchemaViolation,
-    ScriptError,
-    UnusedScript,
-)
-from .model import FakeRequest
+
+if TYPE_CHECKING:
+    from .blocks import compaction, redacted_thinking, server_tool_use, text, thinking, tool_use
+    from .config import FakeConfig, RecordMode, ValidateMode
+    from .engine import FakeClaude
+    from .errors import (
+        CassetteCorrupt,
+        CassetteMismatch,
+        ClaudeFakeError,
+        ConfigError,
+        ScenarioExhausted,
+        SchemaViolation,
+        ScriptError,
+        UnusedScript,
+    )
+    from .model import FakeRequest
+
+_WHERE = {
+    "CassetteCorrupt": "errors",
+    "CassetteMismatch": "errors",
+    "ClaudeFakeError": "errors",
+    "ConfigError": "errors",
+    "FakeClaude": "engine",
+    "FakeConfig": "config",
+    "FakeRequest": "model",
+    "RecordMode": "config",
+    "ScenarioExhausted": "errors",
+    "SchemaViolation": "errors",
+    "ScriptError": "errors",
+    "UnusedScript": "errors",
+    "ValidateMode": "config",
+    "compaction": "blocks",
+    "redacted_thinking": "blocks",
+    "server_tool_use": "blocks",
+    "text": "blocks",
+    "thinking": "blocks",
+    "tool_use": "blocks",
+}
 
 __all__ = [
     "CassetteCorrupt",
@@ -43,3 +71,17 @@ __all__ = [
     "thinking",
     "tool_use",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'claude_fake' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -7,7 +7,7 @@ beyond the event being read. Redaction and saving are the cassette source's job.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import httpx2
@@ -44,7 +44,7 @@ class Upstream:
     reason: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
-    events: Iterator[bytes] | None = None
+    events: Generator[bytes, None, None] | None = None
 
 
 def split_stream(pieces: Iterator[bytes]) -> Iterator[bytes]:
@@ -114,7 +114,7 @@ class Recorder:
         return Upstream(status=status, reason=reason, headers=kept, body=body)
 
     @staticmethod
-    def _events(response: httpx2.Response) -> Iterator[bytes]:
+    def _events(response: httpx2.Response) -> Generator[bytes, None, None]:
         try:
             yield from split_stream(response.iter_bytes())
         finally:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from . import sse
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-_WORDS = re.compile(r"\S+\s*|\s+")
+# What ``_dumps`` does to a str (ensure_ascii=False): one C call, no encoder set-up per value.
+_dumps_str: Callable[[str], str] = json.encoder.encode_basestring
+_DELTA_EVENT = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":%d,"delta":'
 TEXT_CHUNK_WORDS = 3
 JSON_CHUNK_CHARS = 24
 THINKING_CHUNK_WORDS = 6
@@ -36,12 +39,16 @@ def message_json(message: Mapping[str, Any]) -> bytes:
     return _dumps(message).encode()
 
 
+@functools.cache
+def _chunker(words: int) -> re.Pattern[str]:
+    # One match is ``words`` words, each with the whitespace after it; only the first part of the
+    # first match can be bare whitespace (text that starts with it).
+    return re.compile(rf"(?:\s+|\S+\s*)(?:\S+\s*){{0,{words - 1}}}")
+
+
 def text_chunks(text: str, words: int = TEXT_CHUNK_WORDS) -> list[str]:
     """Split text at word boundaries into pieces of ``words`` words (at least one piece)."""
-    parts = _WORDS.findall(text)
-    if not parts:
-        return [text]
-    return ["".join(parts[i : i + words]) for i in range(0, len(parts), words)]
+    return _chunker(words).findall(text) or [text]
 
 
 def _json_chunks(value: Any) -> list[str]:
@@ -111,34 +118,65 @@ def _message_delta(message: Mapping[str, Any]) -> dict[str, Any]:
         delta["stop_details"] = message.get("stop_details")
     if message.get("container") is not None:
         delta["container"] = message["container"]
-    usage = {k: message["usage"][k] for k in _DELTA_USAGE_KEYS if message["usage"].get(k) is not None}
+    usage = {
+        k: message["usage"][k] for k in _DELTA_USAGE_KEYS if message["usage"].get(k) is not None
+    }
     event: dict[str, Any] = {"type": "message_delta", "delta": delta, "usage": usage}
     if message.get("context_management") is not None:
         event["context_management"] = message["context_management"]
     return event
 
 
+def _string_events(prefix: str, kind: str, field: str, pieces: list[str]) -> list[bytes]:
+    head = f'{prefix}{{"type":"{kind}","{field}":'
+    return [(head + _dumps_str(piece) + "}}\n\n").encode() for piece in pieces]
+
+
+def delta_events(index: int, block: Mapping[str, Any]) -> list[bytes]:
+    """The encoded ``content_block_delta`` events of block ``index`` (``block_deltas``, as SSE).
+
+    Deltas that carry one string (text, thinking, partial JSON) are encoded straight from the
+    pieces, without a dict and a JSON encoder pass per event: a stream is mostly these.
+    """
+    prefix = _DELTA_EVENT % index
+    kind = block.get("type")
+    if kind == "text" and not block.get("citations"):
+        return _string_events(prefix, "text_delta", "text", text_chunks(block.get("text", "")))
+    if kind in _TOOL_BLOCKS:
+        pieces = _json_chunks(block.get("input", {}))
+        return _string_events(prefix, "input_json_delta", "partial_json", pieces)
+    if kind == "thinking":
+        pieces = text_chunks(block.get("thinking", ""), THINKING_CHUNK_WORDS)
+        out = _string_events(prefix, "thinking_delta", "thinking", pieces)
+        signature = {"type": "signature_delta", "signature": block.get("signature", "")}
+        out.append((prefix + _dumps(signature) + "}\n\n").encode())
+        return out
+    return [(prefix + _dumps(delta) + "}\n\n").encode() for delta in block_deltas(block)]
+
+
 def message_events(message: Mapping[str, Any]) -> list[bytes]:
     """The SSE chunks of ``message``: start, blocks with deltas (a ping after the first), stop."""
-    out = [sse.encode("message_start", {"type": "message_start", "message": _start_message(message)})]
+    out = [
+        sse.encode("message_start", {"type": "message_start", "message": _start_message(message)})
+    ]
     for index, block in enumerate(message["content"]):
         start = {"type": "content_block_start", "index": index, "content_block": block_start(block)}
         out.append(sse.encode("content_block_start", start))
         if index == 0:
             out.append(b'event: ping\ndata: {"type": "ping"}\n\n')
         if block.get("type") in _DELTA_BLOCKS:
-            prefix = '{"type":"content_block_delta","index":%d,"delta":' % index
-            out.extend(
-                sse.encode_raw("content_block_delta", prefix + _dumps(delta) + "}")
-                for delta in block_deltas(block)
-            )
-        out.append(sse.encode("content_block_stop", {"type": "content_block_stop", "index": index}))
+            out.extend(delta_events(index, block))
+        out.append(
+            b'event: content_block_stop\ndata: {"type":"content_block_stop","index":%d}\n\n' % index
+        )
     out.append(sse.encode("message_delta", _message_delta(message)))
     out.append(b'event: message_stop\ndata: {"type":"message_stop"}\n\n')
     return out
 
 
-def error_body(error_type: str, message: str, request_id: str, details: Any = None) -> dict[str, Any]:
+def error_body(
+    error_type: str, message: str, request_id: str, details: Any = None
+) -> dict[str, Any]:
     """The API's error envelope."""
     error: dict[str, Any] = {"type": error_type, "message": message}
     if details is not None:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+WRITE_BYTES = 64 * 1024
 
 
 class Dropped(Exception):
@@ -73,11 +74,11 @@ async def _send_json(send: Send, status: int, payload: Any) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def _stream(send: Send, response: FakeResponse) -> None:
+async def _passthrough(send: Send, response: FakeResponse) -> None:
+    """A stream whose chunks may block (a recording in progress): each goes out as it comes."""
     items = iter(pace(response))
-    blocking = response.source == "recorded"
     while True:
-        item = await asyncio.to_thread(next, items, None) if blocking else next(items, None)
+        item = await asyncio.to_thread(next, items, None)
         if item is None:
             break
         if isinstance(item, bytes):
@@ -87,6 +88,31 @@ async def _stream(send: Send, response: FakeResponse) -> None:
         else:
             await asyncio.sleep(item)  # type: ignore[arg-type]
     await send({"type": "http.response.body", "body": b""})
+
+
+async def _stream(send: Send, response: FakeResponse) -> None:
+    """Send a stream's events as planned. Events with no pause between them leave in one write
+    of up to ``WRITE_BYTES`` (TCP keeps no event boundaries; a write per event costs ~100 us);
+    every planned delay, cut and drop happens exactly after the event it follows."""
+    if response.source == "recorded":
+        await _passthrough(send, response)
+        return
+    pending: list[bytes] = []
+    size = 0
+    for item in pace(response):
+        if isinstance(item, bytes):
+            pending.append(item)
+            size += len(item)
+            if size < WRITE_BYTES:
+                continue
+        if pending:
+            await send({"type": "http.response.body", "body": b"".join(pending), "more_body": True})
+            pending, size = [], 0
+        if item is DISCONNECT:
+            raise Dropped("scripted disconnect")
+        if isinstance(item, float | int):
+            await asyncio.sleep(item)
+    await send({"type": "http.response.body", "body": b"".join(pending)})
 
 
 async def send_response(send: Send, response: FakeResponse) -> None:
@@ -116,16 +142,28 @@ def build_app(hub: Hub) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
         engine, path = hub.resolve(scope["path"])
         raw = await _body(receive)
         if engine is None:
-            await _send_json(send, 404, {"type": "error", "error": {
-                "type": "not_found_error", "message": f"No fake is mounted at {scope['path']}"}})
+            await _send_json(
+                send,
+                404,
+                {
+                    "type": "error",
+                    "error": {
+                        "type": "not_found_error",
+                        "message": f"No fake is mounted at {scope['path']}",
+                    },
+                },
+            )
             return
         if path.startswith("/_fake/"):
             status, payload = http_api.handle(engine, scope["method"], path[7:], raw)
             await _send_json(send, status, payload)
             return
         request = FakeRequest(
-            method=scope["method"], path=path, query=scope.get("query_string", b"").decode(),
-            headers={k.decode().lower(): v.decode() for k, v in scope["headers"]}, raw=raw,
+            method=scope["method"],
+            path=path,
+            query=scope.get("query_string", b"").decode(),
+            headers={k.decode().lower(): v.decode() for k, v in scope["headers"]},
+            raw=raw,
         )
         await send_response(send, engine.handle(request))
 
@@ -142,8 +180,13 @@ def running_server(
     hub = hub or Hub(engine)
     logging.getLogger("uvicorn.error").addFilter(_QUIET)
     config = uvicorn.Config(
-        build_app(hub), host=host, port=port, log_level="warning", access_log=False,
-        lifespan="off", timeout_graceful_shutdown=1,
+        build_app(hub),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=1,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="claude-fake-server", daemon=True)

@@ -12,12 +12,9 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from functools import cache
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from .model import DISCONNECT, FakeRequest, FakeResponse, pace
-
-if TYPE_CHECKING:
-    from .engine import FakeClaude
 
 DROPPED = "peer closed connection without sending complete message body (incomplete chunked read)"
 NO_RESPONSE = "Server disconnected without sending a response."
@@ -44,7 +41,7 @@ def to_fake_request(request: Any, body: bytes) -> FakeRequest:
         method=request.method,
         path=url.path,
         query=query,
-        headers={k.lower(): v for k, v in request.headers.items()},
+        headers=dict(request.headers.items()),  # names come lower-cased, repeats comma-joined
         raw=body,
     )
 
@@ -103,7 +100,9 @@ def transport_classes(http: ModuleType) -> tuple[type, type]:
         headers = list(response.headers.items())
         if response.chunks is not None:
             return http.Response(response.status, headers=headers, stream=stream, request=request)
-        return http.Response(response.status, headers=headers, content=response.body, request=request)
+        return http.Response(
+            response.status, headers=headers, content=response.body, request=request
+        )
 
     class FakeTransport(http.BaseTransport):  # type: ignore[name-defined, misc]
         def __init__(self, engine: Handler) -> None:

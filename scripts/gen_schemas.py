@@ -54,7 +54,9 @@ SCHEMA_VALUED = ("items", "additionalProperties", "not", "if", "then", "else", "
 
 HAND_WRITTEN = [
     "Every file: the `title`, `description` and `default` annotations are dropped (size); "
-    "`$schema` is added.",
+    "`$schema` is added; `enum` values and `anyOf` branches are sorted (params first, null "
+    "last), since typing caches `Literal`/`Union` by set equality and pydantic's order would "
+    "otherwise depend on import order.",
     "Top level of every file: `additionalProperties: false`, so an unknown field is a 400 "
     '("<field>: Extra inputs are not permitted"). Nested objects keep the SDK\'s open '
     "TypedDict shape (extra keys allowed): a false rejection is worse than a missed one.",
@@ -101,6 +103,7 @@ def build(stem: str) -> Schema:
     raw: Schema = TypeAdapter(getattr(importlib.import_module(module), attr)).json_schema()
     schema = strip_annotations(raw)
     fix_file_inputs(schema)
+    walk(schema, canonical_order)
     top = schema["properties"]
     for name in HEADER_PARAMS:
         top.pop(name, None)
@@ -192,6 +195,21 @@ def fix_file_inputs(schema: Schema) -> None:
                 node["anyOf"] = kept
 
     walk(schema, visit)
+
+
+def canonical_order(node: Schema) -> None:
+    """Sort enum values and anyOf branches: typing caches Literal[...] and Union[...] by set
+    equality, so their order in pydantic's output depends on what was imported first."""
+    if "enum" in node:
+        node["enum"] = sorted(node["enum"], key=lambda v: (type(v).__name__, str(v)))
+    if "anyOf" in node:
+        node["anyOf"].sort(key=branch_key)
+
+
+def branch_key(branch: Schema) -> tuple[bool, bool, str]:
+    """Request params first, response models next, null last; then by text."""
+    ref = branch.get("$ref", "")
+    return branch.get("type") == "null", bool(ref) and not ref.endswith("Param"), compact(branch)
 
 
 def prune_defs(schema: Schema) -> None:

@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -153,14 +154,24 @@ def _betas(betas: frozenset[str] | None) -> str:
     return ",".join(sorted(betas or ())) or "(none)"
 
 
+def _closeness(diffs: Sequence[tuple[str, Any, Any]]) -> float:
+    """How alike the differing values are (1.0 = nearly equal), to break ties between entries."""
+    if not diffs:
+        return 1.0
+    ratios = [SequenceMatcher(None, short(a, 200), short(b, 200)).ratio() for _, a, b in diffs]
+    return sum(ratios) / len(ratios)
+
+
 def nearest(
     sent: Shape, recorded: Sequence[Shape]
 ) -> tuple[int, list[tuple[str, Any, Any]]] | None:
-    """The closest recording: same method and path first, then the fewest differences."""
-    best: tuple[tuple[int, int], int, list[tuple[str, Any, Any]]] | None = None
+    """The closest recording: same method and path first, then the fewest differences, then the
+    most alike differing values."""
+    best: tuple[tuple[int, int, float], int, list[tuple[str, Any, Any]]] | None = None
     for index, candidate in enumerate(recorded):
         diffs = differences(candidate, sent)
-        score = (0 if candidate.key[:2] == sent.key[:2] else 1, len(diffs))
+        same_route = 0 if candidate.key[:2] == sent.key[:2] else 1
+        score = (same_route, len(diffs), -_closeness(diffs))
         if best is None or score < best[0]:
             best = (score, index, diffs)
     return None if best is None else (best[1], best[2])

@@ -18,19 +18,23 @@ import os
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import RecordMode
 from ..config import record_mode as parse_record_mode
-from ..errors import CassetteMismatch
+from ..errors import CassetteMismatch, ConfigError
 from ..model import FakeRequest, FakeResponse
 from ..sse import split_events
 from . import format as fmt
 from . import match, redact, replay, store
 from .match import DEFAULT_IGNORE_FIELDS, DEFAULT_MATCH_ON
 
+if TYPE_CHECKING:
+    from ..recorder import Recorder, Upstream
+
 __all__ = ["DEFAULT_MATCH_ON", "CassetteSource"]
 _RECORDING = (RecordMode.ALL, RecordMode.REWRITE)
+REPLAY_TIMINGS = ("instant", "recorded")
 
 
 class CassetteSource:
@@ -48,6 +52,12 @@ class CassetteSource:
         replay_timing: str = "instant",
         retest_command: str | None = None,
     ) -> None:
+        if replay_timing not in REPLAY_TIMINGS:
+            raise ConfigError(
+                f"replay_timing: {replay_timing!r} is not a valid value.",
+                why=f"It must be one of: {', '.join(REPLAY_TIMINGS)}.",
+                fix="Use 'instant' (the default) or 'recorded'.",
+            )
         self.path = Path(path)
         self.record_mode = parse_record_mode(record_mode)
         self.upstream = upstream
@@ -66,7 +76,7 @@ class CassetteSource:
         self._played: set[int] = set()
         self._recorded: list[fmt.Interaction] = []
         self._lock = threading.Lock()
-        self._recorder: Any = None
+        self._recorder: Recorder | None = None
         self.stats: dict[str, int] = {"replayed": 0, "recorded": 0, "misses": 0}
         self.written = False
 
@@ -143,7 +153,8 @@ class CassetteSource:
             why = f"Closest entry #{index + 1} ({rec.method} {rec.path}) differs at "
             why += match.describe(diffs) + "."
             if not diffs:
-                why += " Each recorded interaction answers once per session; record the repeat."
+                why += " Each recorded interaction answers once per session, so a repeated request"
+                why += " needs a recording of its own."
         command = self.retest_command or "pytest <test id> --claude-record-mode=rewrite"
         return CassetteMismatch(
             f"no recorded interaction matches {where} in {self.path} "
@@ -154,7 +165,7 @@ class CassetteSource:
         )
 
     # -- recording -------------------------------------------------------------------------
-    def _forwarder(self) -> Any:
+    def _forwarder(self) -> Recorder:
         assert self.record_mode is not RecordMode.NONE, "record mode none never records"
         with self._lock:
             if self._recorder is None:
@@ -175,7 +186,8 @@ class CassetteSource:
             text=None if request.body is not None else _text(request.raw),
         )
         if upstream.events is None:
-            raw = {"status": upstream.status, "headers": upstream.headers, "body": upstream.body}
+            status = {"code": upstream.status, "message": upstream.reason}
+            raw = {"status": status, "headers": upstream.headers, "body": upstream.body}
             response = fmt.response_from_dict(raw)
             self._keep(fmt.Interaction(request=rec_request, response=response))
             answer = response.body if response.body is not None else response.text
@@ -197,9 +209,10 @@ class CassetteSource:
         )
 
     def _pass_through(
-        self, rec_request: fmt.RecordedRequest, upstream: Any, answer_box: dict[str, Any]
+        self, rec_request: fmt.RecordedRequest, upstream: Upstream, answer_box: dict[str, Any]
     ) -> Iterator[bytes]:
         events: list[fmt.Event] = []
+        assert upstream.events is not None
         try:
             for chunk in upstream.events:
                 events.extend(_decode(chunk))

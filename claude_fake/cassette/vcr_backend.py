@@ -5,7 +5,8 @@ Both follow vcrpy's protocols, so a plain ``vcr.VCR`` can use claude-fake casset
     my_vcr.register_serializer("claude", SERIALIZER)
     my_vcr.register_persister(AtomicPersister)
 
-Loading uses a safe YAML loader: no ``!!python/...`` tag can build an object or run code.
+vcrpy is imported only to save (its import costs about half a second), so replaying never loads
+it. Loading uses a safe YAML loader: no ``!!python/...`` tag can build an object or run code.
 
 Cassettes are block YAML. From ``LARGE`` interactions on they are written as indented JSON
 instead, which is YAML too (any YAML reader, vcrpy's included, reads it) but parses with the C
@@ -22,9 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from vcr import serialize as vcr_serialize
-from vcr.persisters.filesystem import CassetteNotFoundError
-from vcr.request import Request
 
 from . import format as fmt
 
@@ -142,6 +140,9 @@ class AtomicPersister:
     @classmethod
     def load_cassette(cls, cassette_path: str | os.PathLike[str], serializer: Any) -> Any:
         """vcrpy's ``(requests, responses)`` from the file; CassetteNotFoundError when absent."""
+        from vcr import serialize as vcr_serialize
+        from vcr.persisters.filesystem import CassetteNotFoundError
+
         path = Path(cassette_path)
         if not path.is_file():
             raise CassetteNotFoundError()
@@ -155,6 +156,8 @@ class AtomicPersister:
         cassette_path: str | os.PathLike[str], cassette_dict: dict[str, Any], serializer: Any
     ) -> None:
         """Serialize vcrpy's ``{requests, responses}`` and write it atomically."""
+        from vcr import serialize as vcr_serialize
+
         atomic_write(Path(cassette_path), vcr_serialize.serialize(cassette_dict, serializer))
 
 
@@ -174,6 +177,8 @@ def load(path: Path) -> list[fmt.Interaction] | None:
 
 def save(path: Path, interactions: list[fmt.Interaction]) -> None:
     """Write interactions through vcrpy's serializer protocol, atomically."""
+    from vcr.request import Request
+
     pairs = [fmt.vcr_form(i) for i in interactions]
     cassette = {
         "requests": [Request(**req) for req, _ in pairs],

@@ -9,6 +9,11 @@ import pytest
 
 from claude_fake import FakeClaude
 
+# pytester's in-process runs forget modules first imported inside them. PyYAML's C loader breaks
+# when re-imported ("could not determine a constructor for the tag None"), so load the cassette
+# code (and with it yaml and vcrpy) here, once, in the outer process.
+from claude_fake.cassette import store as _store  # noqa: F401
+
 MODEL = "claude-sonnet-4-6"
 # An inner test's call to the API, as users write it.
 ASK = (

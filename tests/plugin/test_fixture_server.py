@@ -24,10 +24,10 @@ def test_each_test_is_served_under_its_own_prefix_of_one_server(pytester: pytest
             assert claude_server.startswith("http://127.0.0.1:")
             origins.add(urlsplit(claude_server).netloc)
             claude_fake.reply(answer)
-            client = anthropic.Anthropic(base_url=claude_server, api_key="sk-ant-test")
-            message = client.messages.create(
-                model="{MODEL}", max_tokens=64, messages=[{{"role": "user", "content": "hi"}}]
-            )
+            with anthropic.Anthropic(base_url=claude_server, api_key="sk-ant-test") as client:
+                message = client.messages.create(
+                    model="{MODEL}", max_tokens=64, messages=[{{"role": "user", "content": "hi"}}]
+                )
             assert message.content[0].text == answer
             assert [r.path for r in claude_fake.requests] == ["/v1/messages"]
             with urllib.request.urlopen(claude_server + "/_fake/requests") as response:

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claude_fake import render, sse
 from claude_fake.cassette import format as fmt
@@ -267,3 +269,30 @@ def test_accumulator_without_message_start_and_fallback_model() -> None:
 
 def test_rendered_streams_accumulate_back_to_the_message() -> None:
     assert replay.accumulate(sse.decode(SSE_TEXT)) == MESSAGE
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(body=st.dictionaries(st.text(), JSON_VALUES, max_size=5), text=st.text())
+def test_any_json_and_text_survive_the_yaml_round_trip(body: dict[str, Any], text: str) -> None:
+    events = (("content_block_delta", {"type": "content_block_delta", "delta": {"text": text}}),)
+    interaction = fmt.Interaction(
+        request=fmt.RecordedRequest(method="POST", uri="https://x/v1/messages", body=body),
+        response=fmt.RecordedResponse(
+            status=200, reason="OK", headers={"x-h": text}, events=events
+        ),
+    )
+    loaded = fmt.interactions_from_doc(
+        vcr_backend.load_yaml(vcr_backend.dump_yaml(fmt.readable_doc([interaction])))
+    )
+    assert loaded == [interaction]

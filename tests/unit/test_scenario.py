@@ -16,6 +16,13 @@ from claude_fake import FakeClaude, FakeRequest, ScriptError, blocks, scenario
 from claude_fake.blocks import SERVER_TOOL_RESULTS
 
 GA = TypeAdapter(ContentBlock)
+CITATION = {
+    "type": "char_location",
+    "cited_text": "c",
+    "document_index": 0,
+    "start_char_index": 0,
+    "end_char_index": 1,
+}
 BETA = TypeAdapter(BetaContentBlock)
 
 
@@ -84,9 +91,7 @@ def test_server_tool_bad_error_code_names_the_right_ones() -> None:
     "block",
     [
         blocks.text("hi"),
-        blocks.text("cited", citations=[{"type": "char_location", "cited_text": "c",
-                                         "document_index": 0, "start_char_index": 0,
-                                         "end_char_index": 1}]),
+        blocks.text("cited", citations=[CITATION]),
         blocks.tool_use("f", {"a": 1}, id="toolu_1"),
         blocks.thinking("hmm"),
         blocks.redacted_thinking(),

@@ -1,4 +1,4 @@
-"""Fault specs: status and type mapping, error codes, headers, details, stream plans, bad scripts."""
+"""Fault specs: status and type mapping, error codes, headers, details, stream plans, misuse."""
 
 from __future__ import annotations
 
@@ -123,7 +123,8 @@ def test_error_body_and_details() -> None:
 
 
 def test_details_of_codes_without_extra_fields() -> None:
-    assert faults.error_details("compaction_unavailable") == {"error_code": "compaction_unavailable"}
+    code = "compaction_unavailable"
+    assert faults.error_details(code) == {"error_code": code}
 
 
 def test_stream_plan_of_a_mid_stream_error() -> None:
@@ -154,4 +155,4 @@ def test_describe_and_unused() -> None:
     assert "used 0 of 2" in unused[0]
     assert unused[1].startswith("fault disconnect after 4 events")
     assert unused[2].startswith("fault latency")
-    assert all("test_faults.py" in line for line in unused)
+    assert all("test_fault_specs.py" in line for line in unused)
