@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint type unit xdist examples wheel bench record clean node-test compat
+.PHONY: schemas serve test lint type unit xdist examples wheel bench record clean node-test compat
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,6 +36,9 @@ wheel: $(STAMP)
 	$(BIN)/python scripts/check_wheel.py dist/*.whl
 
 test: lint type unit xdist examples wheel compat
+
+schemas: $(STAMP)
+	$(BIN)/python scripts/gen_schemas.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

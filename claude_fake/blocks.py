@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, get_args
 
 from .errors import ScriptError
@@ -23,6 +24,7 @@ SERVER_TOOL_RESULTS = {
     "tool_search_tool_bm25": "tool_search_tool_result",
 }
 EXAMPLE_URL = "https://example.com/"
+BUILDERS = "Build blocks with claude_fake.text/tool_use/thinking/server_tool_use/compaction."
 
 
 def signature_for(text: str) -> str:
@@ -183,3 +185,60 @@ def compaction(
     if tool_changes is not None:
         block["tool_changes"] = [dict(change) for change in tool_changes]
     return block
+
+
+# -- checks against the SDK's strict types ---------------------------------------------------
+@cache
+def _adapter(beta: bool) -> Any:
+    from anthropic.types import ContentBlock
+    from anthropic.types.beta import BetaContentBlock
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(BetaContentBlock if beta else ContentBlock)
+
+
+@cache
+def ga_block_types() -> frozenset[str]:
+    """The block types of the GA ``ContentBlock`` union (the others are beta only)."""
+    from anthropic.types import ContentBlock
+
+    members = get_args(get_args(ContentBlock)[0])
+    return frozenset(str(get_args(m.model_fields["type"].annotation)[0]) for m in members)
+
+
+def _probe(block: Block) -> Block:
+    probe = {**block}
+    if probe.get("type") in ("tool_use", "server_tool_use") and not probe.get("id"):
+        probe["id"] = "toolu_check"
+    if str(probe.get("type")).endswith("_tool_result") and not probe.get("tool_use_id"):
+        probe["tool_use_id"] = "srvtoolu_check"
+    return probe
+
+
+def check_blocks(content: list[Block]) -> None:
+    """Raise a ScriptError naming the first block the SDK's strict types would not accept.
+
+    Blocks the GA ``ContentBlock`` union has are checked against it (GA clients parse them),
+    the others (compaction, mcp_*, ...) against the beta union.
+    """
+    from pydantic import ValidationError
+
+    for index, block in enumerate(content):
+        kind = block.get("type")
+        if kind in ("tool_use", "server_tool_use") and not isinstance(block.get("input"), dict):
+            raise ScriptError(
+                f"block {index} ({kind} {block.get('name')!r}): input must be a dict, "
+                f"got {type(block.get('input')).__name__}.",
+                why="The API always sends tool input as a JSON object.",
+                fix='Pass a dict as the tool input, e.g. {"city": "Paris"}.',
+            )
+        try:
+            _adapter(kind not in ga_block_types()).validate_python(_probe(block))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ScriptError(
+                f"block {index} ({kind!r}) is not a content block the SDK accepts: "
+                f"{where}: {first['msg']}.",
+                fix=BUILDERS,
+            ) from None

@@ -18,12 +18,12 @@ from . import (
     batch_api,
     batches,
     caching,
-    compact,
     endpoints,
     faults,
     generate,
     ids,
     scenario,
+    signature,
     tokens,
     turn,
 )
@@ -61,7 +61,7 @@ class FakeClaude:
         self.extensions: dict[str, Any] = {}
         self.clock = Clock()
         self.cache = caching.PromptCache()
-        self.secret = compact.secret_for(self.config.seed)
+        self.secret = signature.secret_for(self.config.seed)
         self.batches = batches.BatchStore(delay=batches.configured_delay(self.config))
         self.extensions.update(batch_api.HANDLERS)
         self.clock.on_advance(lambda now: self.batches.process(self.handle, now))
@@ -277,7 +277,7 @@ class FakeClaude:
         if violation is None and name in ("messages", "count_tokens", "batch_create"):
             endpoint = {"batch_create": "batches"}.get(name, name)
             violation = validate.validate_body(
-                endpoint, request.body, api_version=request.api_version, betas=request.betas,  # type: ignore[arg-type]
+                endpoint, request.body, api_version=request.api_version, betas=_betas(request),  # type: ignore[arg-type]
                 mode=mode,
             )
         if violation is None:
@@ -431,3 +431,11 @@ def _check_seconds(value: float | None, what: str) -> None:
 def _check_count(value: int | None, what: str) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise ScriptError(f"{what}: {value!r} must be a whole number >= 0.", fix="e.g. 3")
+
+
+def _betas(request: FakeRequest) -> tuple[str, ...]:
+    """The request's betas; a bare ``?beta=true`` (SDKs before 2.3) counts as a beta request."""
+    betas = request.betas
+    if not betas and "beta=true" in request.query:
+        return ("beta",)
+    return betas

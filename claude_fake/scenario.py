@@ -1,9 +1,7 @@
 """Scripted replies: what the test queued, in order, or matched by a ``when`` rule.
 
-A reply is checked when it is scripted (blocks against the SDK's own types, the stop reason
-against its literals, usage and stop details against its models), so a bad script fails at the
-call that wrote it. What depends on the request (the stop sequence it asked for, whether it
-is a compaction beta request) is settled when a request takes the reply.
+A reply is checked against the SDK's own types when it is scripted, so a bad script fails at the
+call; what depends on the request (its stop sequences, its betas) is settled when one takes it.
 """
 
 from __future__ import annotations
@@ -20,7 +18,9 @@ from .errors import ScriptError
 from .model import FakeRequest
 
 Predicate = Callable[[FakeRequest], object]
-BUILDERS = "Build blocks with claude_fake.text/tool_use/thinking/server_tool_use/compaction."
+BUILDERS = b.BUILDERS
+check_blocks = b.check_blocks
+ga_block_types = b.ga_block_types
 
 
 @cache
@@ -30,24 +30,6 @@ def stop_reasons() -> tuple[str, ...]:
     from anthropic.types.beta import BetaStopReason
 
     return tuple(dict.fromkeys([*get_args(StopReason), *get_args(BetaStopReason)]))
-
-
-@cache
-def _adapter(beta: bool) -> Any:
-    from anthropic.types import ContentBlock
-    from anthropic.types.beta import BetaContentBlock
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(BetaContentBlock if beta else ContentBlock)
-
-
-@cache
-def ga_block_types() -> frozenset[str]:
-    """The block types of the GA ``ContentBlock`` union (the others are beta only)."""
-    from anthropic.types import ContentBlock
-
-    members = get_args(get_args(ContentBlock)[0])
-    return frozenset(str(get_args(m.model_fields["type"].annotation)[0]) for m in members)
 
 
 def flatten(items: Iterable[object]) -> list[b.Block]:
@@ -66,44 +48,6 @@ def flatten(items: Iterable[object]) -> list[b.Block]:
                 fix=f"Pass strings or blocks. {BUILDERS}",
             )
     return out
-
-
-def _probe(block: b.Block) -> b.Block:
-    probe = {**block}
-    if probe.get("type") in ("tool_use", "server_tool_use") and not probe.get("id"):
-        probe["id"] = "toolu_check"
-    if str(probe.get("type")).endswith("_tool_result") and not probe.get("tool_use_id"):
-        probe["tool_use_id"] = "srvtoolu_check"
-    return probe
-
-
-def check_blocks(content: list[b.Block]) -> None:
-    """Raise a ScriptError naming the first block the SDK's strict types would not accept.
-
-    Blocks the GA ``ContentBlock`` union has are checked against it (GA clients parse them),
-    the others (compaction, mcp_*, ...) against the beta union.
-    """
-    from pydantic import ValidationError
-
-    for index, block in enumerate(content):
-        kind = block.get("type")
-        if kind in ("tool_use", "server_tool_use") and not isinstance(block.get("input"), dict):
-            raise ScriptError(
-                f"block {index} ({kind} {block.get('name')!r}): input must be a dict, "
-                f"got {type(block.get('input')).__name__}.",
-                why="The API always sends tool input as a JSON object.",
-                fix='Pass a dict as the tool input, e.g. {"city": "Paris"}.',
-            )
-        try:
-            _adapter(kind not in ga_block_types()).validate_python(_probe(block))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise ScriptError(
-                f"block {index} ({kind!r}) is not a content block the SDK accepts: "
-                f"{where}: {first['msg']}.",
-                fix=BUILDERS,
-            ) from None
 
 
 def infer_stop_reason(content: list[b.Block]) -> str:
@@ -244,20 +188,32 @@ def _is_compaction_request(request: FakeRequest) -> bool:
     return any(beta.startswith("compact-") for beta in request.betas)
 
 
+def _check_beta_blocks(reply: Reply, request: FakeRequest) -> None:
+    kinds = [str(blk.get("type")) for blk in reply.content]
+    if "compaction" in kinds or reply.stop_reason == "compaction":
+        if not _is_compaction_request(request):
+            raise ScriptError(
+                f"{reply.describe()} holds a compaction, but the request is not a compaction "
+                f"request (anthropic-beta: {', '.join(request.betas) or 'none'}).",
+                why="The API compacts only for the compact-2026-01-12 (or compact-2026-09-04) "
+                "beta; GA clients cannot parse a compaction block or stop reason.",
+                fix="Send it with client.beta.messages.create(..., betas=['compact-2026-01-12']), "
+                "or script this reply without compaction.",
+            )
+        return
+    beta_only = [kind for kind in kinds if kind not in ga_block_types()]
+    if beta_only and not request.betas and "beta=true" not in request.query:
+        raise ScriptError(
+            f"{reply.describe()} holds {', '.join(beta_only)}, which only beta requests get.",
+            why="GA clients (client.messages) cannot parse beta-only blocks.",
+            fix="Send it with client.beta.messages.create(..., betas=[...]), "
+            "or script this reply without them.",
+        )
+
+
 def resolve(reply: Reply, request: FakeRequest) -> Reply:
     """``reply`` as it answers ``request``: its stop sequence filled from the request; checked."""
-    uses_compaction = reply.stop_reason == "compaction" or any(
-        blk.get("type") == "compaction" for blk in reply.content
-    )
-    if uses_compaction and not _is_compaction_request(request):
-        raise ScriptError(
-            f"{reply.describe()} holds a compaction, but the request is not a compaction "
-            f"request (anthropic-beta: {', '.join(request.betas) or 'none'}).",
-            why="The API compacts only for the compact-2026-01-12 (or compact-2026-09-04) beta; "
-            "GA clients cannot parse a compaction block or stop reason.",
-            fix="Send it with client.beta.messages.create(..., betas=['compact-2026-01-12']), "
-            "or script this reply without compaction.",
-        )
+    _check_beta_blocks(reply, request)
     if reply.stop_reason != "stop_sequence" or reply.stop_sequence is not None:
         return reply
     asked = request.body.get("stop_sequences") if isinstance(request.body, dict) else None

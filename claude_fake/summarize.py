@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from . import compact
+from . import compact, signature
 from .model import content_text
 
 SUMMARY_WORDS = 16
@@ -103,5 +103,5 @@ def make_block(
     }
     if with_tool_changes:
         block["tool_changes"] = tool_changes(tools, messages)
-    block["signature"] = compact.sign(secret, block)
+    block["signature"] = signature.sign(secret, block)
     return block

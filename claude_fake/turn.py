@@ -11,6 +11,7 @@ from typing import Any
 
 from . import answer, caching, compact, context_edit, ids, summarize, tokens
 from .model import FakeRequest
+from .prompt import MAX_BREAKPOINTS, Prompt, breakpoint_problem, walk
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 _PROMPT_KEYS = ("messages", "system", "tools", "stream", "cache_control", "diagnostics")
@@ -56,7 +57,7 @@ def scan_of(request: FakeRequest, body: Mapping[str, Any]) -> compact.Scan:
     if not isinstance(messages, list):
         return compact.Scan(found=[])
     raw = request.raw
-    few_marks = bool(raw) and raw.count(b"cache_control") <= caching.MAX_BREAKPOINTS
+    few_marks = bool(raw) and raw.count(b"cache_control") <= MAX_BREAKPOINTS
     if not few_marks or compact.is_strict(body, request.betas):
         return compact.scan(messages)
     if b"compaction" not in raw:
@@ -84,7 +85,7 @@ def check(
     body: Mapping[str, Any], betas: tuple[str, ...], secret: bytes, scanned: compact.Scan
 ) -> compact.Problem | None:
     """The 400 a request earns for its compaction blocks or cache breakpoints, if any."""
-    too_many = caching.breakpoint_problem(body, scanned.marks)
+    too_many = breakpoint_problem(body, scanned.marks)
     if too_many is not None:
         return compact.Problem(code="", message=too_many)
     return compact.check_request(body, betas, secret, scanned.found)
@@ -128,7 +129,7 @@ class _Turn:
 
     body: Mapping[str, Any]
     view: View
-    prompt: caching.Prompt
+    prompt: Prompt
     cache: caching.PromptCache
     now: float
     secret: bytes
@@ -151,9 +152,7 @@ def _compacted(
         usage = answer.usage_for(turn.body, [block], inputs=inputs)
         usage["iterations"] = [first]
         return Answer(content=[block], stop_reason="compaction"), [block], usage
-    after = caching.walk(
-        {**turn.view.body, "messages": [{"role": "assistant", "content": [block]}]}
-    )
+    after = walk({**turn.view.body, "messages": [{"role": "assistant", "content": [block]}]})
     again = turn.cache.use(after, turn.now).usage(after.total)
     reply = rest()
     content, usage = _plain(turn, reply, again)
@@ -193,7 +192,7 @@ def respond(
     if problem is not None:
         return Outcome(problem=problem, keep_reply=True)
     view = view_of(body, scanned)
-    prompt = caching.walk(view.body)
+    prompt = walk(view.body)
     turn = _Turn(
         body=body, view=view, prompt=prompt, cache=cache, now=now, secret=secret, new_id=new_id
     )

@@ -8,6 +8,7 @@ import pytest
 
 from claude_fake import batches
 from claude_fake.answer import api_error, json_response
+from claude_fake.config import FakeConfig
 from claude_fake.errors import ConfigError
 from claude_fake.model import FakeRequest, FakeResponse
 
@@ -94,8 +95,5 @@ def test_the_batch_object() -> None:
 
 @pytest.mark.parametrize("value", [-1, "soon", True])
 def test_a_bad_delay_is_refused(value: object) -> None:
-    class Config:
-        extra = {"batch_delay": value}
-
     with pytest.raises(ConfigError, match="batch_delay"):
-        batches.configured_delay(Config())
+        batches.configured_delay(FakeConfig(extra={"batch_delay": value}))

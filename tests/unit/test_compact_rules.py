@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from claude_fake import compact, summarize
+from claude_fake import compact, signature, summarize
 
-SECRET = compact.secret_for(0)
+SECRET = signature.secret_for(0)
 USER = {"role": "user", "content": "hello"}
 
 
@@ -19,8 +19,8 @@ def issued(**fields: Any) -> dict[str, Any]:
 
 
 def test_the_secret_depends_only_on_the_seed() -> None:
-    assert compact.secret_for(0) == compact.secret_for("0")
-    assert compact.secret_for(0) != compact.secret_for(1)
+    assert signature.secret_for(0) == signature.secret_for("0")
+    assert signature.secret_for(0) != signature.secret_for(1)
 
 
 @pytest.mark.parametrize(
@@ -43,11 +43,11 @@ def test_the_secret_depends_only_on_the_seed() -> None:
     ],
 )
 def test_verify(change: dict[str, Any], code: str | None) -> None:
-    assert compact.verify(SECRET, issued(**change)) == code
+    assert signature.verify(SECRET, issued(**change)) == code
 
 
 def test_another_seed_does_not_verify() -> None:
-    assert compact.verify(compact.secret_for(1), issued()) == "compaction_signature_invalid"
+    assert signature.verify(signature.secret_for(1), issued()) == "compaction_signature_invalid"
 
 
 def test_everything_before_the_last_block_with_content_is_dropped() -> None:

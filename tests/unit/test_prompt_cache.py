@@ -11,6 +11,7 @@ import pytest
 from claude_fake import caching, tokens
 from claude_fake.clock import Clock
 from claude_fake.errors import ScriptError
+from claude_fake.prompt import breakpoint_problem, walk
 
 EPHEMERAL = {"type": "ephemeral"}
 LONG = "word " * 2_000  # 2,500 tokens
@@ -44,12 +45,12 @@ BODIES: list[dict[str, Any]] = [
 
 @pytest.mark.parametrize("body", BODIES)
 def test_the_walk_counts_what_count_tokens_counts(body: dict[str, Any]) -> None:
-    assert caching.walk(body).total == tokens.count(body)
+    assert walk(body).total == tokens.count(body)
 
 
 def test_the_walk_leaves_the_body_alone() -> None:
     body = copy.deepcopy(BODIES[2])
-    caching.walk(body)
+    walk(body)
     assert body == BODIES[2]
 
 
@@ -67,7 +68,7 @@ def _body(*texts: str, auto: bool = False, ttl: str | None = None) -> dict[str, 
 
 
 def test_write_then_read_then_expire() -> None:
-    cache, prompt = caching.PromptCache(), caching.walk(_body("hello"))
+    cache, prompt = caching.PromptCache(), walk(_body("hello"))
     first = cache.use(prompt, now=0.0)
     assert first.read == 0
     assert first.write_5m == prompt.cum[0]
@@ -78,8 +79,8 @@ def test_write_then_read_then_expire() -> None:
 
 def test_the_automatic_breakpoint_reads_back_through_the_lookback() -> None:
     cache = caching.PromptCache()
-    cache.use(caching.walk(_body("a", auto=True)), now=0.0)
-    longer = caching.walk(_body("a", "b", "c", auto=True))
+    cache.use(walk(_body("a", auto=True)), now=0.0)
+    longer = walk(_body("a", "b", "c", auto=True))
     use = cache.use(longer, now=1.0)
     assert use.read == longer.cum[1]  # system + "a", written by the first request
     assert use.write_5m == longer.cum[-1] - longer.cum[1]
@@ -89,7 +90,7 @@ def test_the_automatic_breakpoint_reads_back_through_the_lookback() -> None:
 def test_ttls_are_split() -> None:
     body = _body("tail", auto=True, ttl="1h")
     body["messages"][0]["content"][0]["cache_control"] = EPHEMERAL
-    prompt = caching.walk(body)
+    prompt = walk(body)
     use = caching.PromptCache().use(prompt, now=0.0)
     assert use.write_1h == prompt.cum[0]
     assert use.write_5m == prompt.cum[1] - prompt.cum[0]
@@ -113,18 +114,18 @@ def test_minimum_cacheable_lengths(model: str, minimum: int) -> None:
 def test_below_the_minimum_nothing_is_written() -> None:
     body = _body("x")
     body["system"][0]["text"] = "short"
-    assert caching.PromptCache().use(caching.walk(body), now=0.0) == caching.CacheUse()
+    assert caching.PromptCache().use(walk(body), now=0.0) == caching.CacheUse()
 
 
 def test_five_breakpoints_are_one_too_many() -> None:
     body = _body(*"abcd")
     for block in body["messages"][0]["content"]:
         block["cache_control"] = EPHEMERAL
-    assert caching.breakpoint_problem(body) == (
+    assert breakpoint_problem(body) == (
         "A maximum of 4 blocks with cache_control may be provided. Found 5."
     )
     body["messages"][0]["content"][0].pop("cache_control")
-    assert caching.breakpoint_problem(body) is None
+    assert breakpoint_problem(body) is None
 
 
 def test_the_clock_moves_forward_only() -> None:

@@ -243,3 +243,17 @@ def test_describe_names_the_call_site() -> None:
     reply = FakeClaude().reply("x", when=lambda r: True)
     assert "test_scenario.py" in reply.describe()
     assert "(when rule)" in reply.describe()
+
+
+MCP_CALL = {"type": "mcp_tool_use", "name": "search", "server_name": "docs", "input": {}}
+
+
+def test_beta_only_blocks_need_a_beta_request() -> None:
+    book = scenario.ReplyBook()
+    book.add(make(MCP_CALL, times=2))
+    with pytest.raises(ScriptError, match="mcp_tool_use, which only beta requests get"):
+        book.take(request())
+    beta = FakeRequest(method="POST", path="/v1/messages", query="beta=true", body={})
+    taken = book.take(beta)
+    assert taken is not None
+    assert taken.content[0]["type"] == "mcp_tool_use"
