@@ -9,7 +9,35 @@ HELLO: list[dict[str, Any]] = [{"role": "user", "content": "Hello, who are you?"
 SHORT_REPLY = "I am a helpful assistant. How can I help you today?"
 STREAM_DELTAS = 1_000
 WORDS_PER_DELTA = 3  # render.TEXT_CHUNK_WORDS: the fake splits text 3 words per text_delta
-_VOCAB = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while", "seven", "curious", "otters", "watch", "from", "riverbank", "reeds", "and", "count", "every", "ripple", "before", "sunset", "paints", "distant", "hills", "gold"]
+_VOCAB = [
+    "the",
+    "quick",
+    "brown",
+    "fox",
+    "jumps",
+    "over",
+    "a",
+    "lazy",
+    "dog",
+    "while",
+    "seven",
+    "curious",
+    "otters",
+    "watch",
+    "from",
+    "riverbank",
+    "reeds",
+    "and",
+    "count",
+    "every",
+    "ripple",
+    "before",
+    "sunset",
+    "paints",
+    "distant",
+    "hills",
+    "gold",
+]
 
 
 def long_text(words: int = STREAM_DELTAS * WORDS_PER_DELTA) -> str:
@@ -72,7 +100,7 @@ def conversation(messages: int = 50) -> list[dict[str, Any]]:
     while len(out) < messages:
         out.extend(_turn(i))
         i += 1
-    return out[: messages - 1] + [{"role": "user", "content": "And finally, sum it up."}]
+    return [*out[: messages - 1], {"role": "user", "content": "And finally, sum it up."}]
 
 
 def big_request() -> dict[str, Any]:

@@ -20,8 +20,11 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 API_HEADERS = {"anthropic-version": "2023-06-01", "x-api-key": "sk-ant-bench"}
 HELLO_BODY = json.dumps(
-    {"model": "claude-sonnet-4-6", "max_tokens": 64,
-     "messages": [{"role": "user", "content": "Hello"}]}
+    {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 64,
+        "messages": [{"role": "user", "content": "Hello"}],
+    }
 ).encode()
 
 
@@ -69,8 +72,9 @@ def wait_answer(
         while True:
             try:
                 if post:
-                    answer = client.post(url, content=HELLO_BODY,
-                                         headers={"content-type": "application/json"})
+                    answer = client.post(
+                        url, content=HELLO_BODY, headers={"content-type": "application/json"}
+                    )
                 else:
                     answer = client.get(url)
                 if answer.is_success:
@@ -84,9 +88,9 @@ def wait_answer(
 
 
 @contextlib.contextmanager
-def running(argv: list[str], probe: str, *, post: bool, cwd: Path | None = None) -> Iterator[
-    tuple[subprocess.Popen[bytes], float]
-]:
+def running(
+    argv: list[str], probe: str, *, post: bool, cwd: Path | None = None
+) -> Iterator[tuple[subprocess.Popen[bytes], float]]:
     """A started server and its start-to-first-answer seconds; stopped on exit."""
     started = time.perf_counter()
     proc = spawn(argv, cwd)

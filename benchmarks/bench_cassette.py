@@ -81,37 +81,43 @@ def write(folder: Path, size: int) -> Path:
     return path
 
 
-def per_request(path: Path, size: int, rounds: int, picks: int) -> float:
-    """Median seconds to answer one request (JSON and stream alternately), loading excluded."""
-    step = max(1, size // picks)
-    chosen = list(range(0, size, step))[:picks]
-    samples: list[float] = []
-    for _ in range(rounds):
-        source = CassetteSource(path, record_mode=RecordMode.NONE)
-        for i, n in enumerate(chosen):
-            fake = request(n, stream=bool(i % 2))
-            start = time.perf_counter()
-            response = source.answer(fake, "req_bench")
-            if response.chunks is not None:
-                b"".join(response.chunks)
-            samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+def timed(source: CassetteSource, n: int, stream: bool) -> float:
+    """Seconds to answer (and, for a stream, drain) the request for interaction n."""
+    fake = request(n, stream)
+    start = time.perf_counter()
+    response = source.answer(fake, "req_bench")
+    if response.chunks is not None:
+        b"".join(response.chunks)
+    return time.perf_counter() - start
+
+
+def per_request(small: Path, large: CassetteSource, size: int, rounds: int) -> tuple[float, float]:
+    """Median seconds per request against 10 and against ``size`` interactions, interleaved so
+    that machine noise hits both alike (JSON and stream requests alternate; loading excluded)."""
+    step = max(1, size // (rounds * 10))
+    small_times: list[float] = []
+    large_times: list[float] = []
+    for r in range(rounds):
+        fresh = CassetteSource(small, record_mode=RecordMode.NONE)
+        for i in range(10):
+            stream = bool(i % 2)
+            small_times.append(timed(fresh, i, stream))
+            large_times.append(timed(large, ((r * 10 + i) * step) % size, stream))
+    return statistics.median(small_times), statistics.median(large_times)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=10_000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         small, large = write(folder, 10), write(folder, args.size)
         start = time.perf_counter()
-        CassetteSource(large, record_mode=RecordMode.NONE)
+        big_source = CassetteSource(large, record_mode=RecordMode.NONE)
         load = time.perf_counter() - start
-        small_rounds = args.rounds * 40
-        base = per_request(small, 10, small_rounds, 10)
-        big = per_request(large, args.size, args.rounds, 80)
+        base, big = per_request(small, big_source, args.size, args.rounds)
         size = large.stat().st_size
     ratio = big / base
     print(f"file: {args.size} interactions, {size / 1e6:.1f} MB")

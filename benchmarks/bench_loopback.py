@@ -20,11 +20,11 @@ import anthropic
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _payloads as P  # noqa: E402
-import _servers as S  # noqa: E402
-import peers  # noqa: E402
-from _timing import Figure, emit, figure, interleaved, median  # noqa: E402
-from bench_inprocess import consume  # noqa: E402
+import _payloads as P
+import _servers as S
+import peers
+from _timing import Figure, emit, figure, interleaved, median
+from bench_inprocess import consume
 
 OURS = "claude-fake"
 STREAM_BUDGET_S = 25.0  # per server: a peer that paces its stream gets fewer rounds
@@ -59,8 +59,9 @@ def started(target: Target, text: str, workdir: Path) -> Iterator[tuple[str, flo
     """A running server answering ``text``: its SDK base URL and start-to-first-answer seconds."""
     port = S.free_port()
     base = f"http://{S.HOST}:{port}{target.prefix}"
-    with S.running(target.start(port, workdir, text), f"{base}/v1/messages", post=True,
-                   cwd=workdir) as (_proc, seconds):
+    with S.running(
+        target.start(port, workdir, text), f"{base}/v1/messages", post=True, cwd=workdir
+    ) as (_proc, seconds):
         if target.name == OURS:
             S.script(base, text)
         yield base, seconds
@@ -78,12 +79,24 @@ def start_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figur
         url = f"http://{S.HOST}:{port}/v1/models"
         with S.running(S.claude_fake_argv(port), url, post=False) as (_proc, seconds):
             models.append(seconds)
-    out = [figure("start.models", median(models), "s",
-                  "claude-fake serve: start to first GET /v1/models")]
+    out = [
+        figure(
+            "start.models", median(models), "s", "claude-fake serve: start to first GET /v1/models"
+        )
+    ]
     for name, values in times.items():
         key = "start.messages" if name == OURS else f"peer.{name}.start"
-        out.append(figure(key, median(values), "s", f"{name}: start to first POST /v1/messages",
-                          peer=None if name == OURS else name, kind="start"))
+        out.append(
+            figure(
+                key,
+                median(values),
+                "s",
+                f"{name}: start to first POST /v1/messages",
+                peer=None if name == OURS else name,
+                kind="start",
+                face="server",
+            )
+        )
     return out
 
 
@@ -128,13 +141,25 @@ def stream_times(found: list[Target], workdir: Path, rounds: int) -> dict[str, l
 
 def speed_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figure]:
     out: list[Figure] = []
-    for kind, times in (("create", create_times(found, workdir, rounds)),
-                        ("stream", stream_times(found, workdir, max(2, rounds // 3)))):
+    for kind, times in (
+        ("create", create_times(found, workdir, rounds)),
+        ("stream", stream_times(found, workdir, max(2, rounds // 3))),
+    ):
         for name, values in times.items():
             key = f"server.{kind}" if name == OURS else f"peer.{name}.{kind}"
             label = f"{name} {kind}" + (" (~1,000 deltas)" if kind == "stream" else "")
-            out.append(figure(key, median(values) * 1e3, "ms", label, n=len(values),
-                              peer=None if name == OURS else name, kind=kind))
+            out.append(
+                figure(
+                    key,
+                    median(values) * 1e3,
+                    "ms",
+                    label,
+                    n=len(values),
+                    peer=None if name == OURS else name,
+                    kind=kind,
+                    face="server",
+                )
+            )
     return out
 
 

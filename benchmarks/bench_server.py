@@ -3,7 +3,8 @@
 ``fake.serve()`` runs uvicorn in a thread of the test's own process, so it shares the GIL with
 the SDK; the figures are interleaved with the same calls in-process, which gives the ratio.
 The concurrency figure runs ``claude-fake serve`` in its own process and a bounded async load
-generator (raw ``httpx2``, 127.0.0.1 only). Run alone: ``.venv/bin/python benchmarks/bench_server.py``.
+generator (raw ``httpx2``, 127.0.0.1 only).
+Run alone: ``.venv/bin/python benchmarks/bench_server.py``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import anthropic
@@ -21,38 +23,51 @@ import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _payloads as P  # noqa: E402
-import _servers as S  # noqa: E402
-from _timing import Figure, emit, figure, interleaved, median, ratio  # noqa: E402
-from bench_inprocess import consume, scripted  # noqa: E402
+import _payloads as P
+import _servers as S
+from _timing import Figure, emit, figure, interleaved, median, ratio
+from bench_inprocess import consume, scripted
 
 CONCURRENT = 64
 DELTA = b"event: content_block_delta"
+Cases = dict[str, Callable[[], object]]
+
+
+def _calls(kind: str, local: anthropic.Anthropic, remote: anthropic.Anthropic) -> Cases:
+    args = P.create_args()
+    if kind == "create":
+        return {
+            "local": lambda: local.messages.create(**args),
+            "server": lambda: remote.messages.create(**args),
+        }
+    return {"local": lambda: consume(local, args), "server": lambda: consume(remote, args)}
 
 
 def serve_figures(rounds: int) -> list[Figure]:
     """Create and a 1,000-delta stream through ``fake.serve()``, interleaved with in-process."""
-    args = P.create_args()
     out: list[Figure] = []
     for kind, text, batch in (("create", P.SHORT_REPLY, 20), ("stream", P.long_text(), 1)):
         fake, reset = scripted(text)
-        local = fake.client()
         with fake.serve() as url:
             remote = anthropic.Anthropic(base_url=url, api_key="sk-ant-bench", max_retries=0)
-            if kind == "create":
-                cases = {"local": lambda: local.messages.create(**args),
-                         "server": lambda: remote.messages.create(**args)}
-            else:
-                cases = {"local": lambda: consume(local, args),
-                         "server": lambda: consume(remote, args)}
-            times = interleaved(cases, batch=batch, rounds=rounds if batch > 1 else rounds // 2,
-                                warmup=3, after_round=reset)
+            times = interleaved(
+                _calls(kind, fake.client(), remote),
+                batch=batch,
+                rounds=rounds if batch > 1 else rounds // 2,
+                warmup=3,
+                after_round=reset,
+            )
             remote.close()
-        out.append(figure(
-            f"serve.{kind}", median(times["server"]) * 1e3, "ms",
-            f"fake.serve() {kind}" + (" (1,000 deltas)" if kind == "stream" else ""),
-            ratio=ratio(times["server"], times["local"]), ratio_of="in-process",
-        ))
+        out.append(
+            figure(
+                f"serve.{kind}",
+                median(times["server"]) * 1e3,
+                "ms",
+                f"fake.serve() {kind}" + (" (1,000 deltas)" if kind == "stream" else ""),
+                ratio=ratio(times["server"], times["local"]),
+                ratio_of="in-process",
+            )
+        )
     return out
 
 
@@ -98,8 +113,14 @@ def concurrency_figures(streams: int = CONCURRENT) -> list[Figure]:
     return [
         figure("concurrent.throughput", deltas / wall, "deltas/s", f"{label}: throughput"),
         figure("concurrent.median", mid * 1e3, "ms", f"{label}: median stream"),
-        figure("concurrent.slowest", slowest * 1e3, "ms", f"{label}: slowest stream",
-               ratio=slowest / mid if mid else None, ratio_of="median stream"),
+        figure(
+            "concurrent.slowest",
+            slowest * 1e3,
+            "ms",
+            f"{label}: slowest stream",
+            ratio=slowest / mid if mid else None,
+            ratio_of="median stream",
+        ),
         figure("concurrent.errors", float(errors), "", f"{label}: failed or incomplete streams"),
         figure("concurrent.deltas", float(deltas), "", f"{label}: deltas received (all streams)"),
     ]

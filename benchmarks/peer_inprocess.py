@@ -1,4 +1,4 @@
-"""In-process peers, run inside ``benchmarks/.venv-peers`` (anthropic 0.125, the last release on ``httpx``).
+"""In-process peers, run inside ``benchmarks/.venv-peers`` (anthropic 0.125: the last on ``httpx``).
 
 Measures that SDK's own floor (``httpx.MockTransport``), respx and vcrpy replay answering the same
 bytes claude-fake answers (read from the fixture file the runner writes), interleaved.
@@ -116,6 +116,7 @@ def figures(fixture: dict[str, Any], quick: bool) -> list[Figure]:
                     ratio_of="its SDK's floor",
                     peer=peer,
                     kind=what,
+                    face="inprocess",
                 )
             )
     return out

@@ -214,9 +214,8 @@ class BatchStore:
 
 def configured_delay(config: Any) -> float:
     """The batch processing time a FakeConfig asks for (``batch_delay``, or ``extra``)."""
-    value = getattr(config, "batch_delay", None)
-    if value is None:
-        value = dict(getattr(config, "extra", None) or {}).get("batch_delay", 0.0)
+    extra = dict(getattr(config, "extra", None) or {})
+    value = extra.get("batch_delay", getattr(config, "batch_delay", 0.0))
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise ConfigError(
             f"batch_delay={value!r} is not valid.",

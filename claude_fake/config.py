@@ -67,6 +67,7 @@ class FakeConfig:
     require_api_key: str | None = None
     assert_all_used: bool = True
     replay_timing: str = "instant"
+    batch_delay: float = 0.0
     extra: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -76,7 +77,14 @@ def _seed(value: object, source: str) -> int:
     return int(value)
 
 
+def _seconds(value: object, source: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str) or float(value) < 0:
+        raise TypeError(f"{source} must be a number of seconds >= 0")
+    return float(value)
+
+
 _PARSERS: dict[str, Callable[[object, str], object]] = {
+    "batch_delay": _seconds,
     "seed": _seed,
     "validate": lambda v, s: validate_mode(v, source=s),
     "record_mode": lambda v, s: record_mode(v, source=s),

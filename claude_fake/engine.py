@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
-import random
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -45,9 +44,13 @@ OWN_ERROR_HEADERS = {"x-should-retry": "false"}
 class FakeClaude:
     """A fake Claude Messages API. One per test; thread-safe; never global."""
 
-    def __init__(self, seed: int | None = None, *, config: FakeConfig | None = None, **settings: Any):
+    def __init__(
+        self, seed: int | None = None, *, config: FakeConfig | None = None, **settings: Any
+    ):
         given = {"seed": seed, **settings}
-        self.config = merge(("FakeClaude()", given), ("defaults", dataclasses.asdict(config or FakeConfig())))
+        self.config = merge(
+            ("FakeClaude()", given), ("defaults", dataclasses.asdict(config or FakeConfig()))
+        )
         self._lock = threading.RLock()
         self._book = scenario.ReplyBook()
         self._faults: list[faults.Fault] = []
@@ -89,8 +92,13 @@ class FakeClaude:
                 fix='e.g. when=lambda request: "weather" in request.text',
             )
         item = scenario.Reply(
-            content=blocks, stop_reason=reason, stop_sequence=stop_sequence,
-            stop_details=stop_details, usage=usage, when=when, times=times,
+            content=blocks,
+            stop_reason=reason,
+            stop_sequence=stop_sequence,
+            stop_details=stop_details,
+            usage=usage,
+            when=when,
+            times=times,
             where=scenario.call_site(),
         )
         with self._lock:
@@ -113,8 +121,13 @@ class FakeClaude:
         _check_seconds(retry_after, "fail(retry_after=...)")
         _check_count(after_events, "fail(after_events=...)")
         fault = faults.make_fault(
-            status_or_error_type, times=times, retry_after=retry_after, error_code=error_code,
-            after_events=after_events, message=message, should_retry=should_retry,
+            status_or_error_type,
+            times=times,
+            retry_after=retry_after,
+            error_code=error_code,
+            after_events=after_events,
+            message=message,
+            should_retry=should_retry,
             where=scenario.call_site(),
         )
         return self._add_fault(fault)
@@ -136,7 +149,9 @@ class FakeClaude:
         _check_seconds(first_byte, "latency(first_byte=...)")
         _check_seconds(per_event, "latency(per_event=...)")
         fault = faults.Fault(
-            first_byte_delay=first_byte, event_delay=per_event, times=times,
+            first_byte_delay=first_byte,
+            event_delay=per_event,
+            times=times,
             where=scenario.call_site(),
         )
         return self._add_fault(fault)
@@ -154,6 +169,8 @@ class FakeClaude:
             self._log.clear()
             self.problems.clear()
             self.stats.clear()
+            self.cache = caching.PromptCache()
+            self.batches = batches.BatchStore(delay=self.batches.delay)
 
     # -- inspection ------------------------------------------------------------------------
     @property
@@ -196,7 +213,9 @@ class FakeClaude:
         http = http_module()
         options.setdefault("api_key", FAKE_KEY)
         options.setdefault("base_url", self.origin)
-        return anthropic.Anthropic(http_client=http.Client(transport=sync_transport(self)), **options)
+        return anthropic.Anthropic(
+            http_client=http.Client(transport=sync_transport(self)), **options
+        )
 
     def async_client(self, **options: Any) -> anthropic.AsyncAnthropic:
         """An ``anthropic.AsyncAnthropic`` wired to this engine in-process."""
@@ -265,8 +284,11 @@ class FakeClaude:
 
         mode = self.config.validate
         violation = validate.validate_headers(
-            request.headers, body_size=len(request.raw), endpoint=name,
-            require_api_key=self.config.require_api_key, mode=mode,
+            request.headers,
+            body_size=len(request.raw),
+            endpoint=name,
+            require_api_key=self.config.require_api_key,
+            mode=mode,
         )
         if violation is None and request.method in ("POST", "PUT", "PATCH") and request.raw:
             try:
@@ -277,7 +299,10 @@ class FakeClaude:
         if violation is None and name in ("messages", "count_tokens", "batch_create"):
             endpoint = {"batch_create": "batches"}.get(name, name)
             violation = validate.validate_body(
-                endpoint, request.body, api_version=request.api_version, betas=_betas(request),  # type: ignore[arg-type]
+                endpoint,
+                request.body,
+                api_version=request.api_version,
+                betas=_betas(request),  # type: ignore[arg-type]
                 mode=mode,
             )
         if violation is None:
@@ -286,7 +311,10 @@ class FakeClaude:
         if violation.error_code:
             details["error_code"] = violation.error_code
         return request, answer.api_error(
-            violation.status, violation.error_type, violation.message, request_id,
+            violation.status,
+            violation.error_type,
+            violation.message,
+            request_id,
             details=details or None,
         )
 
@@ -348,7 +376,11 @@ class FakeClaude:
             )
         if self.config.cassette:
             response = self.cassette().answer(request, request_id)
-            return dataclasses.replace(response, plan=plan) if response.chunks is not None else response
+            return (
+                dataclasses.replace(response, plan=plan)
+                if response.chunks is not None
+                else response
+            )
         return self._render(request, request_id, plan, reply=None)
 
     def _render(
@@ -360,25 +392,23 @@ class FakeClaude:
         reply: scenario.Reply | None,
     ) -> FakeResponse:
         body = request.body if isinstance(request.body, dict) else {}
-        scripted = None
-        if reply is not None:
-            scripted = turn.Answer(
-                content=reply.content, stop_reason=reply.stop_reason, usage=reply.usage,
-                stop_sequence=reply.stop_sequence, stop_details=reply.stop_details,
-            )
 
         def generated(digest: bytes) -> turn.Answer:
             rng, faker = turn.draft_rng(self.config.seed, body, digest), self._words_faker()
             with self._lock:
                 faker.seed_instance(rng.getrandbits(64))
                 draft = generate.draft(body, request.text, rng, lambda n: faker.sentence(n))
-            return turn.Answer(
-                content=draft.content, stop_reason=draft.stop_reason, stop_sequence=draft.stop_sequence
-            )
+            return turn.draft_answer(draft)
 
         outcome = turn.respond(
-            request, scripted=scripted, generate=generated, secret=self.secret, cache=self.cache,
-            now=self.clock.now(), msg_id=self.new_id("msg"), new_id=self.new_id,
+            request,
+            scripted=turn.scripted_answer(reply),
+            generate=generated,
+            secret=self.secret,
+            cache=self.cache,
+            now=self.clock.now(),
+            msg_id=self.new_id("msg"),
+            new_id=self.new_id,
         )
         if outcome.keep_reply and reply is not None:
             with self._lock:
@@ -386,21 +416,15 @@ class FakeClaude:
         if outcome.problem is not None:
             code = outcome.problem.code
             return answer.api_error(
-                400, "invalid_request_error", outcome.problem.message, request_id,
+                400,
+                "invalid_request_error",
+                outcome.problem.message,
+                request_id,
                 details={"error_code": code} if code else None,
             )
         assert outcome.message is not None
         source = "scripted" if reply is not None else "generated"
         return answer.respond(request, outcome.message, request_id, source, plan)
-
-    def _draft(self, request: FakeRequest) -> generate.Draft:
-        body = request.body if isinstance(request.body, dict) else {}
-        canonical = json.dumps({k: v for k, v in body.items() if k != "stream"}, sort_keys=True)
-        rng = random.Random(ids.stable_seed(self.config.seed, canonical))
-        faker = self._words_faker()
-        with self._lock:
-            faker.seed_instance(rng.getrandbits(64))
-            return generate.draft(body, request.text, rng, lambda n: faker.sentence(nb_words=n))
 
     def _words_faker(self) -> Any:
         if self._faker is None:
@@ -417,14 +441,18 @@ class FakeClaude:
 
                 assert self.config.cassette is not None
                 self._cassette = CassetteSource(
-                    self.config.cassette, record_mode=self.config.record_mode,
-                    upstream=self.config.upstream, replay_timing=self.config.replay_timing,
+                    self.config.cassette,
+                    record_mode=self.config.record_mode,
+                    upstream=self.config.upstream,
+                    replay_timing=self.config.replay_timing,
                 )
             return self._cassette
 
 
 def _check_seconds(value: float | None, what: str) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int | float) or value < 0
+    ):
         raise ScriptError(f"{what}: {value!r} must be a number of seconds >= 0.", fix="e.g. 0.05")
 
 

@@ -25,6 +25,7 @@ class FakeRequest:
     body: JSON = None
     response: JSON = None
     source: str | None = None
+    root_path: str = ""
 
     @property
     def params(self) -> dict[str, list[str]]:

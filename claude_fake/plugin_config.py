@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import os
+import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +130,10 @@ def parse_value(key: str, value: object, source: str) -> object:
         if isinstance(value, bool):
             return value
         allowed, wanted = "True, False", "True or False"
+    elif key == "path":
+        if isinstance(value, str | os.PathLike) and os.fspath(value):
+            return os.fspath(value)
+        allowed, wanted = "a file path (str or pathlib.Path), or None", "a path"
     else:
         return value
     raise ConfigError(
@@ -268,7 +273,7 @@ def plan_test(
         cassette=str(cassette) if cassette is not None else None,
         record_mode=cfg.RecordMode.NONE if session.ci else chosen.record_mode,
         upstream=session.upstream or chosen.upstream,
-        extra={"retest_command": f"pytest {test.nodeid} --claude-record-mode=rewrite"},
+        extra={"retest_command": f"pytest {shlex.quote(test.nodeid)} --claude-record-mode=rewrite"},
     )
     return TestPlan(config=final, cassette=cassette, recording_forced_off=forced)
 
@@ -280,7 +285,7 @@ def resolve_cassette(session: SessionSettings, test: TestId, given: object) -> P
         from .cassette.store import cassette_path
 
         return cassette_path(base, test.module, test.name)
-    path = Path(os.fspath(given))  # type: ignore[call-overload]
+    path = Path(str(given))
     if not path.is_absolute():
         path = base / test.module / path
     return path if path.suffix else path.with_suffix(".yaml")

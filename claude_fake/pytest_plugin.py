@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import functools
 import os
-from collections import Counter
-from collections.abc import Generator, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from . import plugin_config as pc
 from .errors import ClaudeFakeError, ConfigError
+from .plugin_report import Tally, teardown_message
 
 if TYPE_CHECKING:
     import anthropic
@@ -25,52 +25,7 @@ if TYPE_CHECKING:
     from .engine import FakeClaude
     from .server import Hub
 
-SOURCES = ("scripted", "replayed", "recorded", "generated", "fault", "error", "miss")
 WORKER_KEY = "claude_fake"
-
-
-@dataclass(slots=True)
-class Tally:
-    """What this session's engines answered, for the summary line; summed across xdist workers."""
-
-    tests: int = 0
-    sources: Counter[str] = field(default_factory=Counter)
-    written: int = 0
-    forced_off: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-able copy (xdist sends it from worker to controller)."""
-        return {
-            "tests": self.tests,
-            "sources": dict(self.sources),
-            "written": self.written,
-            "forced_off": self.forced_off,
-        }
-
-    def add(self, data: Mapping[str, Any]) -> None:
-        """Add another tally's ``as_dict()``."""
-        self.tests += int(data.get("tests", 0))
-        self.sources.update({str(k): int(v) for k, v in dict(data.get("sources", {})).items()})
-        self.written += int(data.get("written", 0))
-        self.forced_off += int(data.get("forced_off", 0))
-
-    def lines(self, *, ci: bool) -> list[str]:
-        """The summary: requests by source, cassettes written, and CI's note."""
-        if not self.tests:
-            return []
-        order = [*SOURCES, *sorted(set(self.sources) - set(SOURCES))]
-        counts = ", ".join(f"{self.sources[name]} {name}" for name in order)
-        total = sum(self.sources.values())
-        lines = [
-            f"claude_fake: {total} requests ({counts}) in {self.tests} tests; "
-            f"{self.written} cassettes written"
-        ]
-        if ci and self.forced_off:
-            lines.append(
-                f"claude_fake: CI is set, so recording was off: {self.forced_off} tests that asked "
-                "to record ran with record mode none"
-            )
-        return lines
 
 
 @dataclass(slots=True)
@@ -80,7 +35,7 @@ class _State:
 
 
 STATE = pytest.StashKey[_State]()
-CALL_FAILED = pytest.StashKey[bool]()
+CALL_DID_NOT_PASS = pytest.StashKey[bool]()
 ENGINE = pytest.StashKey["FakeClaude"]()
 
 
@@ -142,12 +97,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """When a test body fails, show its engine's problems beside the failure, not at teardown."""
+    """A test body that did not pass (failed, skipped, xfailed) gets no teardown check; when it
+    failed, its engine's problems are shown beside the failure instead."""
     report = yield
     fake = item.stash.get(ENGINE, None)
-    if report.when == "call" and report.failed and fake is not None:
-        item.stash[CALL_FAILED] = True
-        message = teardown_message(fake.unused(), list(fake.problems))
+    if report.when == "call" and not report.passed and fake is not None:
+        item.stash[CALL_DID_NOT_PASS] = True
+        message = teardown_message(fake.unused(), list(fake.problems)) if report.failed else None
         if message:
             report.sections.append(("claude_fake", message))
     return report
@@ -225,7 +181,7 @@ def claude_fake(request: pytest.FixtureRequest) -> Iterator[FakeClaude]:
     request.node.stash[ENGINE] = fake
     yield fake
     _tally(fake, state.tally)
-    if plan.config.assert_all_used and not request.node.stash.get(CALL_FAILED, False):
+    if plan.config.assert_all_used and not request.node.stash.get(CALL_DID_NOT_PASS, False):
         message = teardown_message(fake.unused(), list(fake.problems))
         if message:
             pytest.fail(message, pytrace=False)
@@ -241,30 +197,6 @@ def _tally(fake: FakeClaude, tally: Tally) -> None:
         return
     tally.written += bool(source.written)
     source.close()
-
-
-def teardown_message(unused: list[str], problems: list[str]) -> str | None:
-    """The teardown failure: every unused script and request problem, and how to fix them."""
-    if not unused and not problems:
-        return None
-    parts = []
-    if unused:
-        parts.append(f"{len(unused)} scripted item(s) unused")
-    if problems:
-        parts.append(f"{len(problems)} request problem(s)")
-    lines = [f"claude_fake: {' and '.join(parts)}:"]
-    for item in [*unused, *problems]:
-        first, *rest = item.splitlines() or [""]
-        lines += [f"  - {first}", *(f"    {line}" for line in rest)]
-    if unused:
-        lines.append("Every reply and fault a test scripts is expected to be used.")
-    if problems:
-        lines.append("Each problem was answered with an HTTP 500 the SDK does not retry.")
-    lines.append(
-        "Fix the cause above, or mark the test @pytest.mark.claude_fake(assert_all_used=False) "
-        "to skip this check. See README#scripting."
-    )
-    return "\n".join(lines)
 
 
 def _live(request: pytest.FixtureRequest) -> dict[str, str] | None:

@@ -64,11 +64,31 @@ def split_stream(pieces: Iterator[bytes]) -> Iterator[bytes]:
         yield buffer + b"\n\n"
 
 
+def with_key(headers: Mapping[str, str], api_key: str | None) -> dict[str, str]:
+    """The headers with their credentials replaced by ``api_key`` (kept as sent when None).
+
+    The client under test usually holds a fake key; recording needs the real one. The header
+    style the client used is kept: ``Authorization: Bearer`` and/or ``x-api-key``.
+    """
+    out = dict(headers)
+    if not api_key:
+        return out
+    bearer = out.get("authorization", "").lower().startswith("bearer ")
+    if bearer:
+        out["authorization"] = f"Bearer {api_key}"
+    if "x-api-key" in out or not bearer:
+        out["x-api-key"] = api_key
+    return out
+
+
 class Recorder:
     """Forwards requests to ``upstream`` with one reusable HTTP client; ``close()`` when done."""
 
-    def __init__(self, upstream: str, *, timeout: float = 600.0) -> None:
+    def __init__(
+        self, upstream: str, *, api_key: str | None = None, timeout: float = 600.0
+    ) -> None:
         self.upstream = upstream.rstrip("/")
+        self._api_key = api_key
         self._client = httpx2.Client(
             timeout=httpx2.Timeout(timeout, connect=10.0), follow_redirects=False
         )
@@ -79,7 +99,8 @@ class Recorder:
 
     def forward(self, request: FakeRequest) -> Upstream:
         """Send the request upstream; a 200 event stream comes back as a live event iterator."""
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers = {k.lower(): v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers = with_key(headers, self._api_key)
         headers["accept-encoding"] = "identity"
         content = request.raw
         if not content and request.body is not None:

@@ -103,9 +103,17 @@ def unique_custom_ids(body: Mapping[str, Any]) -> Problem | None:
     return None
 
 
+def cache_breakpoints(body: Mapping[str, Any]) -> Problem | None:
+    """At most four blocks may carry cache_control (messages and count_tokens alike)."""
+    from .prompt import breakpoint_problem
+
+    problem = breakpoint_problem(body)
+    return None if problem is None else ((), problem)
+
+
 Rule = Callable[[Mapping[str, Any]], Problem | None]
 MESSAGES_ONLY: tuple[Rule, ...] = (compaction_with_context_management,)  # count_tokens ignores it
-ALWAYS: tuple[Rule, ...] = (thinking_budget,)
+ALWAYS: tuple[Rule, ...] = (thinking_budget, cache_breakpoints)
 NEW_VERSION_ONLY: tuple[Rule, ...] = (assistant_documents, user_citations)
 
 

@@ -28,6 +28,26 @@ class Answer:
     usage: Mapping[str, Any] | None = None
 
 
+def scripted_answer(reply: Any) -> Answer | None:
+    """The Answer of a scripted reply (a ``scenario.Reply``), or None for no reply."""
+    if reply is None:
+        return None
+    return Answer(
+        content=reply.content,
+        stop_reason=reply.stop_reason,
+        stop_sequence=reply.stop_sequence,
+        stop_details=reply.stop_details,
+        usage=reply.usage,
+    )
+
+
+def draft_answer(draft: Any) -> Answer:
+    """The Answer of a generator draft (a ``generate.Draft``)."""
+    return Answer(
+        content=draft.content, stop_reason=draft.stop_reason, stop_sequence=draft.stop_sequence
+    )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Outcome:
     """A Message, or the 400 the request earned; ``keep_reply``: the scripted reply went unused."""

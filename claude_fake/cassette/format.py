@@ -75,8 +75,11 @@ def _headers(raw: Any) -> dict[str, str]:
         return {}
     out: dict[str, str] = {}
     for key, value in raw.items():
-        values = value if isinstance(value, list | tuple) else [value]
-        out[str(key).lower()] = ", ".join(str(v) for v in values)
+        if type(value) is list and len(value) == 1 and type(value[0]) is str:
+            out[str(key).lower()] = value[0]  # the usual case, kept fast for large cassettes
+        else:
+            values = value if isinstance(value, list | tuple) else [value]
+            out[str(key).lower()] = ", ".join(str(v) for v in values)
     return out
 
 
@@ -173,20 +176,31 @@ def _is_sse(headers: Mapping[str, str], text: str) -> bool:
     return "event-stream" in headers.get("content-type", "") or text.lstrip().startswith("event:")
 
 
-def interaction_from_dict(raw: Any) -> Interaction:
-    """An interaction from a ``{request, response}`` mapping of any shape."""
+def request_of(raw: Any) -> RecordedRequest:
+    """The request of a ``{request, response}`` mapping (the response is only checked)."""
     if not isinstance(raw, Mapping) or "request" not in raw or "response" not in raw:
         raise FormatError("an interaction needs 'request' and 'response'")
-    return Interaction(
-        request=request_from_dict(raw["request"]), response=response_from_dict(raw["response"])
-    )
+    response = raw["response"]
+    if not isinstance(response, Mapping) or "status" not in response:
+        raise FormatError("a response needs 'status'")
+    return request_from_dict(raw["request"])
+
+
+def interaction_from_dict(raw: Any) -> Interaction:
+    """An interaction from a ``{request, response}`` mapping of any shape."""
+    return Interaction(request=request_of(raw), response=response_from_dict(raw["response"]))
+
+
+def raw_interactions(doc: Any) -> list[Any]:
+    """The ``interactions`` list of a loaded YAML document, unparsed."""
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("interactions"), list):
+        raise FormatError("a cassette is a mapping with an 'interactions' list")
+    return list(doc["interactions"])
 
 
 def interactions_from_doc(doc: Any) -> list[Interaction]:
     """Every interaction of a loaded YAML document."""
-    if not isinstance(doc, Mapping) or not isinstance(doc.get("interactions"), list):
-        raise FormatError("a cassette is a mapping with an 'interactions' list")
-    return [interaction_from_dict(item) for item in doc["interactions"]]
+    return [interaction_from_dict(item) for item in raw_interactions(doc)]
 
 
 def _listed(headers: Mapping[str, str]) -> dict[str, list[str]]:

@@ -43,6 +43,8 @@ def normal_path(path: str) -> str:
 
 def normal_query(query: str) -> str:
     """The query string sorted, without ``beta=true``."""
+    if not query or query == "beta=true":
+        return ""
     pairs = sorted((k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "beta")
     return urlencode(pairs)
 

@@ -51,6 +51,7 @@ class CassetteSource:
         redact_headers: Sequence[str] = (),
         replay_timing: str = "instant",
         retest_command: str | None = None,
+        api_key: str | None = None,
     ) -> None:
         if replay_timing not in REPLAY_TIMINGS:
             raise ConfigError(
@@ -63,13 +64,14 @@ class CassetteSource:
         self.upstream = upstream
         self.replay_timing = replay_timing
         self.retest_command = retest_command
+        self._api_key = api_key  # replaces the client's (fake) key on forwarded requests
         self._match_on = tuple(match_on)
         self._ignore = (*DEFAULT_IGNORE_FIELDS, *ignore_fields)
         self._redact = tuple(redact_headers)
-        loaded = None if self.record_mode is RecordMode.REWRITE else store.load(self.path)
-        self.existed = loaded is not None
-        self._loaded: list[fmt.Interaction] = loaded or []
-        self._shapes = [self._recorded_shape(i.request) for i in self._loaded]
+        opened = None if self.record_mode is RecordMode.REWRITE else store.open_cassette(path)
+        self.existed = opened is not None
+        self._cassette = opened or store.LoadedCassette(self.path, [])
+        self._shapes = [self._recorded_shape(r) for r in self._cassette.requests]
         self._index: dict[match.Key, list[int]] = {}
         for position, found in enumerate(self._shapes):
             self._index.setdefault(found.key, []).append(position)
@@ -134,7 +136,8 @@ class CassetteSource:
                 self.stats["replayed"] += 1
         if position is not None:
             instant = self.replay_timing != "recorded"
-            return replay.respond(self._loaded[position], request, request_id, instant=instant)
+            recorded = self._cassette.interaction(position)
+            return replay.respond(recorded, request, request_id, instant=instant)
         if self.record_mode is RecordMode.NEW_EPISODES:
             return self._record(request, request_id)
         with self._lock:
@@ -145,11 +148,11 @@ class CassetteSource:
         where = f"{request.method} {request.path}"
         if not self.existed:
             why = "The cassette file does not exist."
-        elif not self._loaded:
+        elif not len(self._cassette):
             why = "The cassette has no interactions."
         else:
             index, diffs = match.nearest(sent, self._shapes) or (0, [])
-            rec = self._loaded[index].request
+            rec = self._cassette.requests[index]
             why = f"Closest entry #{index + 1} ({rec.method} {rec.path}) differs at "
             why += match.describe(diffs) + "."
             if not diffs:
@@ -171,7 +174,7 @@ class CassetteSource:
             if self._recorder is None:
                 from ..recorder import Recorder
 
-                self._recorder = Recorder(self.upstream)
+                self._recorder = Recorder(self.upstream, api_key=self._api_key)
             return self._recorder
 
     def _record(self, request: FakeRequest, request_id: str) -> FakeResponse:
@@ -238,11 +241,13 @@ class CassetteSource:
 
     def _to_write(self) -> list[fmt.Interaction]:
         if self.record_mode is RecordMode.NEW_EPISODES:
-            return [*self._loaded, *self._recorded]
+            return [*self._cassette.interactions(), *self._recorded]
         if self.record_mode is RecordMode.ALL:
             fresh = {self._recorded_shape(i.request).key for i in self._recorded}
             kept = [
-                i for i, s in zip(self._loaded, self._shapes, strict=True) if s.key not in fresh
+                self._cassette.interaction(i)
+                for i, found in enumerate(self._shapes)
+                if found.key not in fresh
             ]
             return [*kept, *self._recorded]
         return list(self._recorded)
@@ -253,8 +258,8 @@ class CassetteSource:
         if self.records:
             return []
         with self._lock:
-            left = [i for i in range(len(self._loaded)) if i not in self._played]
-        return [f"#{i + 1} {replay.summary(self._loaded[i])}" for i in left]
+            left = [i for i in range(len(self._cassette)) if i not in self._played]
+        return [f"#{i + 1} {replay.request_summary(self._cassette.requests[i])}" for i in left]
 
     def close(self) -> None:
         """Close the upstream HTTP client, if one was opened."""

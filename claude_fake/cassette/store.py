@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -36,21 +37,72 @@ def cassette_path(base_dir: str | os.PathLike[str], module: str, test_name: str)
     return path
 
 
-def load(path: str | os.PathLike[str]) -> list[fmt.Interaction] | None:
-    """The interactions of a cassette; None when the file is absent or empty."""
+def _corrupt(path: Path, exc: BaseException) -> CassetteCorrupt:
+    first = str(exc).splitlines()[0] if str(exc) else repr(exc)
+    return CassetteCorrupt(
+        f"cannot read the cassette {path}.",
+        why=f"{type(exc).__name__}: {first}",
+        fix="Fix the YAML by hand, or delete the file and re-record it with "
+        "--claude-record-mode=rewrite (needs ANTHROPIC_API_KEY).",
+        anchor="recording",
+    )
+
+
+_BROKEN = (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError, OSError)
+
+
+class LoadedCassette:
+    """A cassette read from disk: every request parsed at once, each response on first use.
+
+    Parsing a response (decoding a gzip body, splitting a stream) is the larger half of the work,
+    so a large cassette is ready sooner and only the answers played are ever decoded.
+    """
+
+    def __init__(self, path: Path, raw: list[Any]) -> None:
+        self.path = path
+        self._raw = raw
+        try:
+            self.requests = [fmt.request_of(item) for item in raw]
+        except _BROKEN as exc:
+            raise _corrupt(path, exc) from exc
+        self._parsed: dict[int, fmt.Interaction] = {}
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def interaction(self, index: int) -> fmt.Interaction:
+        """The index-th interaction, its response parsed now if it was not yet."""
+        found = self._parsed.get(index)
+        if found is None:
+            try:
+                response = fmt.response_from_dict(self._raw[index]["response"])
+            except _BROKEN as exc:
+                raise _corrupt(self.path, exc) from exc
+            found = fmt.Interaction(request=self.requests[index], response=response)
+            self._parsed[index] = found
+        return found
+
+    def interactions(self) -> list[fmt.Interaction]:
+        """Every interaction, all parsed."""
+        return [self.interaction(i) for i in range(len(self._raw))]
+
+
+def open_cassette(path: str | os.PathLike[str]) -> LoadedCassette | None:
+    """The cassette at ``path``, ready to replay; None when the file is absent or empty."""
     path = Path(path)
     try:
-        return vcr_backend.load(path)
-    except (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError, OSError) as exc:
+        doc = vcr_backend.load_document(path)
+        return None if doc is None else LoadedCassette(path, fmt.raw_interactions(doc))
+    except _BROKEN as exc:
         if isinstance(exc, OSError) and not path.exists():
             return None
-        raise CassetteCorrupt(
-            f"cannot read the cassette {path}.",
-            why=f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else exc!r}",
-            fix="Fix the YAML by hand, or delete the file and re-record it with "
-            "--claude-record-mode=rewrite (needs ANTHROPIC_API_KEY).",
-            anchor="recording",
-        ) from exc
+        raise _corrupt(path, exc) from exc
+
+
+def load(path: str | os.PathLike[str]) -> list[fmt.Interaction] | None:
+    """The interactions of a cassette, all parsed; None when the file is absent or empty."""
+    cassette = open_cassette(path)
+    return None if cassette is None else cassette.interactions()
 
 
 def save(path: str | os.PathLike[str], interactions: list[fmt.Interaction]) -> None:

@@ -27,7 +27,7 @@ from claude_fake.model import FakeRequest
 
 ROOT = Path(__file__).resolve().parents[2] / "cassettes" / "real"
 CASSETTES = sorted(ROOT.rglob("*.yaml"))
-ERRORS: dict[int, type[Exception]] = {
+ERRORS: dict[int, type[anthropic.APIStatusError]] = {
     400: anthropic.BadRequestError,
     401: anthropic.AuthenticationError,
     403: anthropic.PermissionDeniedError,

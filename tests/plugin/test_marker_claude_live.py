@@ -32,8 +32,10 @@ def test_skipped_without_the_flag(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-rs")
     result.assert_outcomes(passed=1, skipped=1)
     result.stdout.fnmatch_lines(
-        ["SKIPPED [[]1[]] test_*.py:5: claude_live: runs against the live Claude API only with "
-         "--claude-live"]
+        [
+            "SKIPPED [[]1[]] test_*.py:5: claude_live: runs against the live Claude API only with "
+            "--claude-live"
+        ]
     )
 
 

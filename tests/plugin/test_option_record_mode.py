@@ -45,11 +45,13 @@ def test_once_records_then_replays_without_the_upstream(pytester: pytest.Pyteste
     with upstream("Sunny") as url:
         first = pytester.runpytest("--claude-record-mode=once", f"--claude-upstream={url}")
     first.assert_outcomes(passed=1)
-    first.stdout.fnmatch_lines(["claude_fake: 1 requests (0 scripted, 0 replayed, 1 recorded, *"
-                                "; 1 cassettes written"])
+    first.stdout.fnmatch_lines(
+        ["claude_fake: 1 requests (0 scripted, 0 replayed, 1 recorded, *; 1 cassettes written"]
+    )
     cassette = Path(pytester.path, "cassettes", "test_rec", "test_weather.yaml")
     doc = yaml.safe_load(cassette.read_text())
-    assert doc["version"] == 1 and len(doc["interactions"]) == 1
+    assert doc["version"] == 1
+    assert len(doc["interactions"]) == 1
     assert "sk-ant" not in cassette.read_text()
     again = pytester.runpytest("--claude-record-mode=once")  # the upstream is gone
     again.assert_outcomes(passed=1)

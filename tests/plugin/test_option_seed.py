@@ -1,4 +1,4 @@
-"""``--claude-seed`` / ``claude_seed``: the base seed, mixed with a stable digest of each test id."""
+"""``--claude-seed`` / ``claude_seed``: the base seed, mixed with a digest of each test id."""
 
 from __future__ import annotations
 

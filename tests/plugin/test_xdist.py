@@ -46,8 +46,10 @@ def test_two_workers_record_every_cassette_then_replay_them(
         )
     first.assert_outcomes(passed=total)
     first.stdout.fnmatch_lines(
-        [f"claude_fake: {2 * total} requests (0 scripted, 0 replayed, {2 * total} recorded, "
-         f"0 generated, 0 fault, 0 error, 0 miss) in {total} tests; {total} cassettes written"]
+        [
+            f"claude_fake: {2 * total} requests (0 scripted, 0 replayed, {2 * total} recorded, "
+            f"0 generated, 0 fault, 0 error, 0 miss) in {total} tests; {total} cassettes written"
+        ]
     )
     files = sorted(Path(pytester.path, "cassettes").glob("*/*.yaml"))
     assert len(files) == total
@@ -58,5 +60,6 @@ def test_two_workers_record_every_cassette_then_replay_them(
         assert kinds == [False, True], path
     again = pytester.runpytest()  # in-process is enough to replay; the upstream is gone
     again.assert_outcomes(passed=total)
-    again.stdout.fnmatch_lines([f"claude_fake: {2 * total} requests (0 scripted, {2 * total} "
-                                "replayed, *"])
+    again.stdout.fnmatch_lines(
+        [f"claude_fake: {2 * total} requests (0 scripted, {2 * total} replayed, *"]
+    )

@@ -59,7 +59,9 @@ def test_recorded_stream_answers_json_with_the_folded_message() -> None:
 def test_recorded_message_answers_a_stream_through_render() -> None:
     got = replay.respond(recorded(status=200, body=MESSAGE), request(True), "req_x")
     assert got.chunks is not None
-    assert replay.accumulate(sse.decode(b"".join(got.chunks)))["content"] == MESSAGE["content"]
+    folded = replay.accumulate(sse.decode(b"".join(got.chunks)))
+    assert folded is not None
+    assert folded["content"] == MESSAGE["content"]
 
 
 def test_non_message_json_answers_a_stream_request_as_json() -> None:

@@ -471,3 +471,18 @@ def test_beta_header_takes_part_in_matching(
         model=MODEL, max_tokens=5, messages=messages, betas=["b2", "b1"]
     )
     assert reply.content[0].type == "text"
+
+
+def test_a_real_key_replaces_the_fake_one_when_recording(
+    tmp_path: Path, upstream: Upstream, sources: Callable[..., CassetteSource]
+) -> None:
+    path = tmp_path / "c.yaml"
+    source = sources(path, "rewrite", upstream=upstream.url, api_key=CANARY)
+    ask(sdk_client(source.answer, api_key="sk-ant-fake-key"), "hello")
+    assert upstream.seen[0]["headers"]["authorization"] == f"Bearer {CANARY}"
+    assert "x-api-key" not in upstream.seen[0]["headers"]
+    legacy = sources(tmp_path / "d.yaml", "rewrite", upstream=upstream.url, api_key=CANARY)
+    client = sdk_client(legacy.answer, default_headers={"x-api-key": "sk-ant-fake-key"})
+    ask(client, "hello")
+    assert upstream.seen[1]["headers"]["x-api-key"] == CANARY
+    assert "CANARY" not in path.read_text() + (tmp_path / "d.yaml").read_text()

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from claude_fake.cassette import format as fmt
 from claude_fake.cassette import store, vcr_backend
@@ -98,7 +99,7 @@ def test_hostile_yaml_never_runs_code(tmp_path: Path) -> None:
     )
     with pytest.raises(CassetteCorrupt):
         store.load(path)
-    with pytest.raises(vcr_backend.yaml.YAMLError):
+    with pytest.raises(yaml.YAMLError):
         vcr_backend.load_yaml(path.read_text())
     assert not marker.exists()
 
@@ -211,3 +212,19 @@ def test_vcrpy_saves_through_our_serializer(tmp_path: Path) -> None:
     cassette._save()
     assert path.read_text().startswith("version: 1\n")
     assert store.load(path) == [interaction(3)]
+
+
+def test_responses_are_parsed_on_first_use(tmp_path: Path) -> None:
+    path = tmp_path / "c.yaml"
+    store.save(path, [interaction(1), interaction(2)])
+    text = path.read_text().replace("code: 200", "code: not-a-number", 1)
+    path.write_text(text)
+    opened = store.open_cassette(path)
+    assert opened is not None
+    assert len(opened) == 2
+    assert opened.requests[1] == interaction(2).request
+    assert opened.interaction(1) == interaction(2)
+    with pytest.raises(CassetteCorrupt, match="ValueError"):
+        opened.interaction(0)
+    with pytest.raises(CassetteCorrupt):
+        store.load(path)

@@ -1,0 +1,214 @@
+"""The performance targets (issue 8, with the foundation's, validation's and cassettes'), judged
+on the figures of one run. A target whose figures are missing is reported as n/a, never PASS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Figures = Mapping[str, dict[str, Any]]
+Verdict = dict[str, Any]
+
+
+def _value(figs: Figures, name: str, key: str = "value") -> float | None:
+    found = figs.get(name)
+    value = found.get(key) if found else None
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _fastest_peer(figs: Figures, kind: str) -> tuple[str, float] | None:
+    peers = [
+        (f["peer"], float(f["value"]))
+        for f in figs.values()
+        if f.get("face") == "server"
+        and f.get("peer")
+        and f.get("kind") == kind
+        and isinstance(f.get("value"), int | float)
+    ]
+    return min(peers, key=lambda p: p[1]) if peers else None
+
+
+def _verdict(label: str, value: float | None, limit: float, shown: str, basis: str) -> Verdict:
+    ok = None if value is None else value <= limit
+    return {
+        "target": label,
+        "value": value,
+        "limit": limit,
+        "shown": shown,
+        "basis": basis,
+        "pass": ok,
+    }
+
+
+def _ratio(label: str, figs: Figures, name: str, limit: float, basis: str) -> Verdict:
+    value = _value(figs, name, "ratio")
+    shown = "n/a" if value is None else f"{value:.2f}x"
+    return _verdict(label, value, limit, shown, basis)
+
+
+def _against_peers(label: str, figs: Figures, kind: str, fallback: str) -> Verdict:
+    ours = _value(figs, f"server.{kind}")
+    fastest = _fastest_peer(figs, kind)
+    if ours is None or fastest is None:
+        return _ratio(
+            label + " (no peer: ≤ 2x in-process)", figs, fallback, 2.0, "fake.serve() / in-process"
+        )
+    value = ours / fastest[1]
+    return _verdict(label, value, 0.7, f"{value:.2f}x", f"claude-fake serve / {fastest[0]}")
+
+
+def _start(figs: Figures) -> list[Verdict]:
+    models = _value(figs, "start.models")
+    out = [
+        _verdict(
+            "start to first answer < 0.3 s",
+            models,
+            0.3,
+            "n/a" if models is None else f"{models:.3f} s",
+            "GET /v1/models",
+        )
+    ]
+    ours, fastest = _value(figs, "start.messages"), _fastest_peer(figs, "start")
+    if ours is not None and fastest is not None:
+        value = ours / fastest[1]
+        out.append(
+            _verdict(
+                "start ≤ half the fastest peer's",
+                value,
+                0.5,
+                f"{value:.2f}x",
+                f"first POST /v1/messages, vs {fastest[0]}",
+            )
+        )
+    return out
+
+
+def _concurrency(figs: Figures) -> list[Verdict]:
+    errors = _value(figs, "concurrent.errors")
+    return [
+        _verdict(
+            "64 concurrent streams: no error",
+            errors,
+            0.0,
+            "n/a" if errors is None else f"{errors:.0f} errors",
+            "failed or cut streams",
+        ),
+        _ratio(
+            "64 concurrent streams: slowest ≤ 3x median",
+            figs,
+            "concurrent.slowest",
+            3.0,
+            "slowest / median stream",
+        ),
+    ]
+
+
+def _cassette(figs: Figures) -> list[Verdict]:
+    out: list[Verdict] = []
+    for name, fig in figs.items():
+        if not name.startswith("cassette."):
+            continue
+        words = f"{name} {fig.get('label', '')}".lower()
+        value = fig.get("value")
+        if not isinstance(value, int | float):
+            continue
+        if "ratio" in words:
+            out.append(
+                _verdict(
+                    "replay independent of cassette size (≤ 1.2x)",
+                    value,
+                    1.2,
+                    f"{value:.2f}x",
+                    "10,000 vs 10 interactions, per request",
+                )
+            )
+        elif "load" in words and fig.get("unit") == "s":
+            out.append(
+                _verdict(
+                    "10,000-interaction cassette loads < 2 s",
+                    value,
+                    2.0,
+                    f"{value:.2f} s",
+                    "bench_cassette.py",
+                )
+            )
+    return out
+
+
+def _scripts(figs: Figures) -> list[Verdict]:
+    return [
+        _verdict(
+            f"{f['script']} budgets",
+            f["value"],
+            0.0,
+            f"exit {f['value']:.0f}",
+            "the script's own checks",
+        )
+        for name, f in figs.items()
+        if name.endswith(".exit") and "script" in f
+    ]
+
+
+RULES: tuple[Callable[[Figures], list[Verdict]], ...] = (
+    lambda f: [
+        _ratio(
+            "in-process create ≤ 1.3x SDK floor",
+            f,
+            "inproc.create",
+            1.3,
+            "scripted reply / MockTransport",
+        )
+    ],
+    lambda f: [
+        _ratio(
+            "in-process 1,000-delta stream ≤ 1.25x floor",
+            f,
+            "inproc.stream",
+            1.25,
+            "messages.stream() / canned SSE",
+        )
+    ],
+    lambda f: [
+        _against_peers("server create ≤ 0.7x fastest LLM-fake peer", f, "create", "serve.create")
+    ],
+    lambda f: [
+        _against_peers("server stream ≤ 0.7x fastest LLM-fake peer", f, "stream", "serve.stream")
+    ],
+    lambda f: [
+        _ratio(
+            "fake.serve() create ≤ 2x in-process", f, "serve.create", 2.0, "same process as the SDK"
+        ),
+        _ratio(
+            "fake.serve() stream ≤ 2x in-process", f, "serve.stream", 2.0, "same process as the SDK"
+        ),
+    ],
+    _start,
+    lambda f: [
+        _verdict(
+            "plugin adds ≤ 100 ms to pytest start-up",
+            _value(f, "pytest.added_cpu"),
+            100.0,
+            "n/a"
+            if _value(f, "pytest.added_cpu") is None
+            else f"{_value(f, 'pytest.added_cpu'):.0f} ms",
+            "CPU time",
+        )
+    ],
+    _concurrency,
+    lambda f: [
+        _ratio(
+            "validation adds ≤ 20% to create",
+            f,
+            "inproc.create_50msg_strict",
+            1.2,
+            "strict / off, 50 messages + 10 tools",
+        )
+    ],
+    _cassette,
+    _scripts,
+)
+
+
+def judge(figs: Figures) -> list[Verdict]:
+    """Every target's verdict on these figures."""
+    return [verdict for rule in RULES for verdict in rule(figs)]
