@@ -6,11 +6,12 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import (
     answer,
@@ -39,6 +40,12 @@ if TYPE_CHECKING:
 FAKE_KEY = "sk-ant-fake-key"
 FAKE_ORIGIN = "http://claude-fake.local"
 OWN_ERROR_HEADERS = {"x-should-retry": "false"}
+BODY_KINDS: dict[str, Literal["messages", "count_tokens", "batches"]] = {
+    "messages": "messages",
+    "count_tokens": "count_tokens",
+    "batch_create": "batches",
+}
+CASSETTE_OPTIONS = ("match_on", "ignore_fields", "redact_headers", "retest_command")
 
 
 class FakeClaude:
@@ -297,12 +304,11 @@ class FakeClaude:
                 text = f"There was an error parsing the body of your request as JSON: {exc}"
                 return request, answer.api_error(400, "invalid_request_error", text, request_id)
         if violation is None and name in ("messages", "count_tokens", "batch_create"):
-            endpoint = {"batch_create": "batches"}.get(name, name)
             violation = validate.validate_body(
-                endpoint,
+                BODY_KINDS[name],
                 request.body,
                 api_version=request.api_version,
-                betas=_betas(request),  # type: ignore[arg-type]
+                betas=_betas(request),
                 mode=mode,
             )
         if violation is None:
@@ -440,11 +446,15 @@ class FakeClaude:
                 from .cassette.source import CassetteSource
 
                 assert self.config.cassette is not None
+                extra = dict(self.config.extra)
+                options: dict[str, Any] = {k: extra[k] for k in CASSETTE_OPTIONS if k in extra}
                 self._cassette = CassetteSource(
                     self.config.cassette,
                     record_mode=self.config.record_mode,
                     upstream=self.config.upstream,
                     replay_timing=self.config.replay_timing,
+                    api_key=os.environ.get("ANTHROPIC_API_KEY") or None,
+                    **options,
                 )
             return self._cassette
 
