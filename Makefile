@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: schemas serve test lint type unit xdist examples wheel bench record clean node-test compat
+.PHONY: schemas serve test lint type suite node-deps examples wheel bench record clean node-test compat
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,11 +22,12 @@ lint: $(STAMP)
 type: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
-	$(BIN)/pytest -q -p no:randomly
+# The whole suite, under xdist (two workers: the machines have two cores).
+suite: $(STAMP) node-deps
+	$(BIN)/pytest -q -n 2
 
-xdist: $(STAMP)
-	$(BIN)/pytest -q -n 2 tests/integration
+node-deps:
+	@if command -v npm >/dev/null; then cd tests/node && (test -d node_modules/@anthropic-ai/sdk || npm ci --no-audit --no-fund --loglevel=error); fi
 
 examples: $(STAMP)
 	$(BIN)/pytest -q -p claude_fake.pytest_plugin examples
@@ -35,7 +36,11 @@ wheel: $(STAMP)
 	rm -rf dist && $(BIN)/python -m build --wheel -q -o dist . >/dev/null
 	$(BIN)/python scripts/check_wheel.py dist/*.whl
 
-test: lint type unit xdist examples wheel compat
+test: lint type suite examples wheel compat
+
+node-test: $(STAMP)
+	cd tests/node && (test -d node_modules/@anthropic-ai/sdk || npm ci --no-audit --no-fund)
+	$(BIN)/pytest -q -p no:randomly tests/integration/test_node_sdk.py
 
 schemas: $(STAMP)
 	$(BIN)/python scripts/gen_schemas.py

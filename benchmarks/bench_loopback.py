@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import anthropic
@@ -38,16 +39,25 @@ class Target:
     start: Callable[[int, Path, str], list[str]]
     prefix: str = ""
     stream_words: int | None = 3_000
-    stream_deltas: int = 0
-    samples: dict[str, list[float]] = field(default_factory=dict)
+    key: str = ""  # figure prefix of claude-fake's own rows ("" for a peer)
+    env: dict[str, str] | None = None
+
+    def figure_name(self, kind: str) -> str:
+        return f"{self.key}.{kind}" if self.key else f"peer.{self.name}.{kind}"
 
 
 def targets(with_peers: bool) -> list[Target]:
     """claude-fake first, then every peer (when their virtualenv is ready)."""
-    ours = Target(OURS, lambda port, _dir, _text: S.claude_fake_argv(port))
+    ours = Target(OURS, lambda port, _dir, _text: S.claude_fake_argv(port), key="server")
     if not with_peers:
         return [ours]
-    found = [ours]
+    fast = Target(
+        f"{OURS} +httptools/uvloop",
+        ours.start,
+        key="server_fast",
+        env={**os.environ, "PYTHONPATH": str(peers.FAST_LIB)},
+    )
+    found = [ours, fast] if peers.FAST_LIB.exists() else [ours]
     for peer in peers.SERVER_PEERS:
         words = (1_000 if peer.name == "fakellm" else 3_000) if peer.streams_text else None
         found.append(Target(peer.name, peer.argv, peer.prefix, words))
@@ -60,9 +70,13 @@ def started(target: Target, text: str, workdir: Path) -> Iterator[tuple[str, flo
     port = S.free_port()
     base = f"http://{S.HOST}:{port}{target.prefix}"
     with S.running(
-        target.start(port, workdir, text), f"{base}/v1/messages", post=True, cwd=workdir
+        target.start(port, workdir, text),
+        f"{base}/v1/messages",
+        post=True,
+        cwd=workdir,
+        env=target.env,
     ) as (_proc, seconds):
-        if target.name == OURS:
+        if target.key:
             S.script(base, text)
         yield base, seconds
 
@@ -70,6 +84,7 @@ def started(target: Target, text: str, workdir: Path) -> Iterator[tuple[str, flo
 def start_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figure]:
     """Start to first answer: ``POST /v1/messages`` for all; ``GET /v1/models`` for ours too."""
     times: dict[str, list[float]] = {t.name: [] for t in found}
+    by_name = {t.name: t for t in found}
     models: list[float] = []
     for _ in range(rounds):
         for target in found:
@@ -85,14 +100,16 @@ def start_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figur
         )
     ]
     for name, values in times.items():
-        key = "start.messages" if name == OURS else f"peer.{name}.start"
+        target = by_name[name]
         out.append(
             figure(
-                key,
+                target.figure_name("start")
+                if not target.key
+                else f"start{target.key.removeprefix('server')}.messages",
                 median(values),
                 "s",
                 f"{name}: start to first POST /v1/messages",
-                peer=None if name == OURS else name,
+                peer=None if target.key else name,
                 kind="start",
                 face="server",
             )
@@ -140,22 +157,23 @@ def stream_times(found: list[Target], workdir: Path, rounds: int) -> dict[str, l
 
 
 def speed_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figure]:
+    by_name = {t.name: t for t in found}
     out: list[Figure] = []
     for kind, times in (
         ("create", create_times(found, workdir, rounds)),
         ("stream", stream_times(found, workdir, max(2, rounds // 3))),
     ):
         for name, values in times.items():
-            key = f"server.{kind}" if name == OURS else f"peer.{name}.{kind}"
+            target = by_name[name]
             label = f"{name} {kind}" + (" (~1,000 deltas)" if kind == "stream" else "")
             out.append(
                 figure(
-                    key,
+                    target.figure_name(kind),
                     median(values) * 1e3,
                     "ms",
                     label,
                     n=len(values),
-                    peer=None if name == OURS else name,
+                    peer=None if target.key else name,
                     kind=kind,
                     face="server",
                 )

@@ -178,7 +178,10 @@ class Reply:
 
 def call_site() -> str:
     """' (scripted at file:line)' of the first frame outside claude_fake, for messages."""
-    for frame in reversed(traceback.extract_stack()[:-1]):
+    stack = traceback.extract_stack()[:-1]
+    if any(frame.filename.endswith("claude_fake/http_api.py") for frame in stack):
+        return " (scripted over HTTP)"
+    for frame in reversed(stack):
         if "/claude_fake/" not in frame.filename:
             return f" (scripted at {frame.filename}:{frame.lineno})"
     return ""

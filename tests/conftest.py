@@ -56,7 +56,12 @@ def client(
         sdk = fake.client(**_options())
     else:
         url = request.getfixturevalue("base_url")
-        sdk = anthropic.Anthropic(base_url=url, api_key="sk-ant-test", **_options())
+        sdk = anthropic.Anthropic(
+            base_url=url,
+            api_key="sk-ant-test",
+            http_client=anthropic.DefaultHttpxClient(verify=False),  # no TLS set-up on loopback
+            **_options(),
+        )
     with sdk:
         yield sdk
 
@@ -70,6 +75,11 @@ async def aclient(
         sdk = fake.async_client(**_options())
     else:
         url = request.getfixturevalue("base_url")
-        sdk = anthropic.AsyncAnthropic(base_url=url, api_key="sk-ant-test", **_options())
+        sdk = anthropic.AsyncAnthropic(
+            base_url=url,
+            api_key="sk-ant-test",
+            http_client=anthropic.DefaultAsyncHttpxClient(verify=False),
+            **_options(),
+        )
     async with sdk:
         yield sdk

@@ -251,6 +251,7 @@ async def test_reset_forgets_everything(http: Any, sdk: anthropic.Anthropic) -> 
     sdk.messages.create(**PARAMS)
     unused = ok(http("GET", "unused"))["unused"]
     assert len(unused) == 2
+    assert all("(scripted over HTTP)" in line for line in unused)
     assert ok(http("POST", "reset")) == {"status": "reset"}
     assert ok(http("GET", "requests")) == []
     assert ok(http("GET", "unused")) == {"unused": [], "problems": []}
