@@ -98,6 +98,7 @@ def create_figures(rounds: int) -> list[Figure]:
             "ms",
             "in-process create (scripted reply)",
             ratio=ratio(times["scripted"], times["floor"]),
+            ratio_of="SDK floor",
         ),
         figure(
             "inproc.create_generated",
@@ -105,6 +106,7 @@ def create_figures(rounds: int) -> list[Figure]:
             "ms",
             "in-process create (generator)",
             ratio=ratio(times["generated"], times["floor"]),
+            ratio_of="SDK floor",
         ),
     ]
 
@@ -138,6 +140,7 @@ def stream_figures(rounds: int) -> list[Figure]:
             "ms",
             f"in-process stream of {deltas} deltas",
             ratio=ratio(times["fake"], times["floor"]),
+            ratio_of="SDK floor",
         ),
     ]
 
@@ -188,6 +191,7 @@ def validation_figures(rounds: int) -> list[Figure]:
             "ms",
             "in-process create, 50 messages + 10 tools, validate=strict",
             ratio=ratio(times["strict"], times["off"]),
+            ratio_of="validate=off",
         ),
     ]
 

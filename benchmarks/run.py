@@ -194,7 +194,9 @@ def table(figures: list[dict[str, Any]], verdicts: list[dict[str, Any]], notes: 
     rows = [f"{'figure':<66} {'median':>16}  ratio", "-" * 94]
     for fig in figures:
         ratio = fig.get("ratio")
-        shown = f"{ratio:.2f}x {fig.get('ratio_of', 'floor')}" if isinstance(ratio, float) else ""
+        shown = (
+            f"{ratio:.2f}x {fig.get('ratio_of', '')}".rstrip() if isinstance(ratio, float) else ""
+        )
         rows.append(f"{fig['label'][:66]:<66} {_number(fig['value'], fig['unit']):>16}  {shown}")
     rows += ["", f"{'target':<52} {'result':<6} {'measured':>10}  basis", "-" * 94]
     for verdict in verdicts:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+# pytester's in-process runs forget the modules first imported inside them, so each run would
+# import the SDK again (seconds), and PyYAML's C loader breaks when re-imported ("could not
+# determine a constructor for the tag None"). So the SDK, the engine, the server and the cassette
+# code (with yaml and vcrpy) are imported here, once, in the outer process.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import anthropic  # noqa: F401
 import pytest
 
+import claude_fake.cassette.store
+import claude_fake.engine
+import claude_fake.server
+import claude_fake.transport  # noqa: F401
 from claude_fake import FakeClaude
-
-# pytester's in-process runs forget modules first imported inside them. PyYAML's C loader breaks
-# when re-imported ("could not determine a constructor for the tag None"), so load the cassette
-# code (and with it yaml and vcrpy) here, once, in the outer process.
-from claude_fake.cassette import store as _store  # noqa: F401
 
 MODEL = "claude-sonnet-4-6"
 # An inner test's call to the API, as users write it.
@@ -23,8 +27,14 @@ ASK = (
 
 
 def ini(pytester: pytest.Pytester, *lines: str) -> None:
-    """An ini for an inner run: warnings are errors, like users' strict projects."""
-    body = "\n".join(["[pytest]", "filterwarnings = error", *lines])
+    """An ini for an inner run: warnings are errors, like users' strict projects.
+
+    Hypothesis's plugin is off in inner runs: it imports hypothesis afresh in each (1.4 s).
+    """
+    given = [line for line in lines if not line.startswith("addopts")]
+    addopts = " ".join(line.split("=", 1)[1] for line in lines if line.startswith("addopts"))
+    body = "\n".join(["[pytest]", "filterwarnings = error", *given])
+    body += f"\naddopts = -p no:hypothesispytest {addopts}"
     body += "\nasyncio_default_fixture_loop_scope = function\n"
     pytester.makeini(body)
 
