@@ -115,12 +115,43 @@ async def _stream(send: Send, response: FakeResponse) -> None:
     await send({"type": "http.response.body", "body": b"".join(pending)})
 
 
-async def send_response(send: Send, response: FakeResponse) -> None:
-    """Write a FakeResponse to the ASGI connection, pacing streams as planned."""
-    if response.status == 0:
+async def _drop(send: Send) -> None:
+    """Close the connection before any byte of the answer, as a dropped connection does, so the
+    client sees a connection error it retries (not a 200 whose body breaks off)."""
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None:  # not uvicorn's send: fall back to an answer cut after its headers
         start = [(b"content-type", b"application/json"), (b"content-length", b"64")]
         await send({"type": "http.response.start", "status": 200, "headers": start})
         raise Dropped("scripted disconnect before the answer")
+    transport.abort()
+    await asyncio.sleep(0)  # let uvicorn see the connection lost, so it sends no 500
+
+
+async def _until_disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def answer(send: Send, receive: Receive, response: FakeResponse) -> None:
+    """Send ``response``, and stop (no more sleeps or writes) when the client goes away."""
+    if response.chunks is None and not response.plan.first_byte_delay and response.status:
+        await send_response(send, response)  # nothing to wait on: skip the watcher task
+        return
+    sending = asyncio.ensure_future(send_response(send, response))
+    gone = asyncio.ensure_future(_until_disconnect(receive))
+    done, _ = await asyncio.wait({sending, gone}, return_when=asyncio.FIRST_COMPLETED)
+    gone.cancel()
+    if sending in done:
+        sending.result()
+    else:
+        sending.cancel()
+
+
+async def send_response(send: Send, response: FakeResponse) -> None:
+    """Write a FakeResponse to the ASGI connection, pacing streams as planned."""
+    if response.status == 0:
+        await _drop(send)
+        return
     headers = [(k.encode(), v.encode()) for k, v in response.headers.items()]
     if response.plan.first_byte_delay and response.chunks is None:
         await asyncio.sleep(response.plan.first_byte_delay)
@@ -164,8 +195,9 @@ def build_app(hub: Hub) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
             query=scope.get("query_string", b"").decode(),
             headers={k.decode().lower(): v.decode() for k, v in scope["headers"]},
             raw=raw,
+            root_path=scope["path"][: len(scope["path"]) - len(path)],
         )
-        await send_response(send, engine.handle(request))
+        await answer(send, receive, engine.handle(request))
 
     return app
 

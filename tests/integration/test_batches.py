@@ -35,17 +35,12 @@ def entries(count: int, **extra: Any) -> list[dict[str, Any]]:
     ]
 
 
-# The results GET goes to the batch's results_url, on the origin the client reached. The shared
-# test server mounts engines under a path prefix the engine cannot see yet, so these tests serve
-# the engine on its own server (as `claude-fake serve` does).
+# The results GET goes to the batch's results_url, on the origin the client reached: on the
+# shared test server that includes the path prefix the engine is mounted under.
 @pytest.fixture
-def origin(fake: FakeClaude, face: str) -> Iterator[str | None]:
-    """None in-process, else the base URL of a server for ``fake``."""
-    if face == "inprocess":
-        yield None
-        return
-    with fake.serve() as url:
-        yield url
+def origin(face: str, request: pytest.FixtureRequest) -> str | None:
+    """None in-process, else the base URL of ``fake`` on the shared loopback server."""
+    return None if face == "inprocess" else str(request.getfixturevalue("base_url"))
 
 
 def _options(origin: str | None) -> dict[str, Any]:

@@ -240,17 +240,7 @@ async def test_a_drop_mid_stream_raises_and_never_hangs(fake: FakeClaude, call: 
     assert "message_stop" not in events
 
 
-def server_drop_fix(request: pytest.FixtureRequest, call: Call) -> None:
-    """Over the server a stream's drop comes after its headers until server.py closes first."""
-    if call.streams and request.getfixturevalue("face") == "server":
-        reason = "server.py sends 200 headers before a scripted drop (fix proposed in issue 3)"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-
-
-async def test_a_drop_before_the_answer_is_retried(
-    fake: FakeClaude, call: Call, request: pytest.FixtureRequest
-) -> None:
-    server_drop_fix(request, call)
+async def test_a_drop_before_the_answer_is_retried(fake: FakeClaude, call: Call) -> None:
     fake.disconnect(times=1)
     fake.reply("reconnected")
     message = await call(timeout=5.0)
@@ -259,9 +249,8 @@ async def test_a_drop_before_the_answer_is_retried(
 
 
 async def test_a_drop_before_the_answer_raises_without_retries(
-    fake: FakeClaude, call: Call, request: pytest.FixtureRequest
+    fake: FakeClaude, call: Call
 ) -> None:
-    server_drop_fix(request, call)
     fake.disconnect()
     start = time.monotonic()
     with pytest.raises(anthropic.APIConnectionError):

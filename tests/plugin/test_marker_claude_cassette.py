@@ -99,8 +99,7 @@ def test_a_miss_shows_the_cassette_the_nearest_entry_and_how_to_re_record(
             "  - no recorded interaction matches POST /v1/messages in "
             "*/cassettes/test_miss/test_greets.yaml (record mode: none).",
             "    Closest entry #1 (POST /v1/messages) differs at $.max_tokens*",
-            # "<test id>" until the engine passes config.extra["retest_command"] to the cassette
-            "    To re-record: pytest * --claude-record-mode=rewrite "
+            "    To re-record: pytest test_miss.py::test_greets --claude-record-mode=rewrite "
             "(needs ANTHROPIC_API_KEY). See README#recording.",
             "Each problem was answered with an HTTP 500 the SDK does not retry.",
         ],
