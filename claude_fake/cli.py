@@ -63,12 +63,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _cassette(args: argparse.Namespace) -> int:
-    from .cassette import transcript
+    from .cassette.transcript import check, show
 
     if args.cassette_verb == "show":
-        sys.stdout.write(transcript.show(args.path) + "\n")
+        sys.stdout.write(show(args.path) + "\n")
         return 0
-    code, report = transcript.check(args.paths)
+    code, report = check(args.paths)
     sys.stdout.write(report + "\n")
     return code
 

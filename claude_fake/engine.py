@@ -20,7 +20,6 @@ from . import (
     caching,
     endpoints,
     faults,
-    generate,
     ids,
     scenario,
     signature,
@@ -400,6 +399,8 @@ class FakeClaude:
         body = request.body if isinstance(request.body, dict) else {}
 
         def generated(digest: bytes) -> turn.Answer:
+            from . import generate  # the generator (and Faker) load on first use
+
             rng, faker = turn.draft_rng(self.config.seed, body, digest), self._words_faker()
             with self._lock:
                 faker.seed_instance(rng.getrandbits(64))

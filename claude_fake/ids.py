@@ -1,10 +1,11 @@
-"""Deterministic ids in the API's formats (msg_01…, toolu_01…, req_011C…) from a seed and a count."""
+"""Deterministic ids in the API's formats (msg_01…, toolu_01…, req_011C…): a seed and a count."""
 
 from __future__ import annotations
 
 import hashlib
 
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_TABLE = bytes(ord(_ALPHABET[i % len(_ALPHABET)]) for i in range(256))
 _PREFIXES = {
     "msg": "msg_01",
     "toolu": "toolu_01",
@@ -18,13 +19,8 @@ _PREFIXES = {
 def make_id(kind: str, seed: int | str, n: int) -> str:
     """The ``n``-th id of ``kind`` for ``seed``: same inputs, same id; base58 like the real ones."""
     digest = hashlib.blake2b(f"{seed}:{kind}:{n}".encode(), digest_size=24).digest()
-    number = int.from_bytes(digest, "big")
-    chars = []
-    prefix = _PREFIXES.get(kind, f"{kind}_01")
-    for _ in range(20 if kind == "req" else 22):
-        number, rem = divmod(number, 58)
-        chars.append(_ALPHABET[rem])
-    return prefix + "".join(chars)
+    prefix = _PREFIXES.get(kind) or f"{kind}_01"
+    return prefix + digest.translate(_TABLE)[: 20 if kind == "req" else 22].decode()
 
 
 def stable_seed(*parts: object) -> int:

@@ -180,6 +180,7 @@ def claude_fake(request: pytest.FixtureRequest) -> Iterator[FakeClaude]:
     state.tally.forced_off += plan.recording_forced_off
     request.node.stash[ENGINE] = fake
     yield fake
+    del request.node.stash[ENGINE]  # items live all session; their engines need not
     _tally(fake, state.tally)
     if plan.config.assert_all_used and not request.node.stash.get(CALL_DID_NOT_PASS, False):
         message = teardown_message(fake.unused(), list(fake.problems))

@@ -8,16 +8,16 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal
-
-from jsonschema import ValidationError
-from jsonschema.protocols import Validator
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import rules
 from .config import ValidateMode
-from .explain import ApiValidator, first_problem
 from .fastcheck import Check, compile_schema
 from .rules import Path
+
+if TYPE_CHECKING:  # jsonschema is imported only when a body fails the fast check
+    from jsonschema import ValidationError
+    from jsonschema.protocols import Validator
 
 Endpoint = Literal["messages", "count_tokens", "batches"]
 
@@ -152,6 +152,8 @@ def _bad_request(path: Path, problem: str) -> Violation:
 
 
 def _from_errors(errors: Iterable[ValidationError], prefix: Path) -> Violation | None:
+    from .explain import first_problem
+
     found = first_problem(errors)
     if found is None:  # fastcheck and jsonschema disagree: never reject on a doubt
         return None
@@ -187,6 +189,8 @@ def _fast_check(endpoint: Endpoint, beta: bool, new_version: bool) -> Check:
 
 @functools.cache
 def _validator(endpoint: Endpoint, beta: bool, new_version: bool) -> Validator:
+    from .explain import ApiValidator
+
     return ApiValidator(_variant(endpoint, beta, new_version))
 
 
@@ -202,6 +206,8 @@ def _shallow_validator(endpoint: Endpoint, beta: bool, definition: str) -> Valid
         if (types := _json_types(sub, defs))
     }
     shallow = {"type": "object", "required": node.get("required", []), "properties": props}
+    from .explain import ApiValidator
+
     return ApiValidator(shallow)
 
 
