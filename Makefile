@@ -30,7 +30,7 @@ node-deps:
 	@if command -v npm >/dev/null; then cd tests/node && (test -d node_modules/@anthropic-ai/sdk || npm ci --no-audit --no-fund --loglevel=error); fi
 
 examples: $(STAMP)
-	$(BIN)/pytest -q -p claude_fake.pytest_plugin examples
+	$(BIN)/pytest -q examples
 
 wheel: $(STAMP)
 	rm -rf dist && $(BIN)/python -m build --wheel -q -o dist . >/dev/null

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
+    from . import snapshot
     from .blocks import compaction, redacted_thinking, server_tool_use, text, thinking, tool_use
     from .config import FakeConfig, RecordMode, ValidateMode
     from .engine import FakeClaude
@@ -42,6 +43,7 @@ _WHERE = {
     "UnusedScript": "errors",
     "ValidateMode": "config",
     "compaction": "blocks",
+    "snapshot": "snapshot",
     "redacted_thinking": "blocks",
     "server_tool_use": "blocks",
     "text": "blocks",
@@ -67,6 +69,7 @@ __all__ = [
     "compaction",
     "redacted_thinking",
     "server_tool_use",
+    "snapshot",
     "text",
     "thinking",
     "tool_use",
@@ -78,6 +81,8 @@ def __getattr__(name: str) -> Any:
     module = _WHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'claude_fake' has no attribute {name!r}")
+    if module == name:  # a public submodule
+        return import_module(f".{module}", __name__)
     value = getattr(import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value

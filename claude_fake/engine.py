@@ -30,6 +30,7 @@ from .clock import Clock
 from .config import FakeConfig, merge
 from .errors import ClaudeFakeError, ScenarioExhausted, ScriptError, UnusedScript
 from .model import FakeRequest, FakeResponse, StreamPlan
+from .snapshot import RequestLog
 
 if TYPE_CHECKING:
     import anthropic
@@ -180,10 +181,13 @@ class FakeClaude:
 
     # -- inspection ------------------------------------------------------------------------
     @property
-    def requests(self) -> list[FakeRequest]:
-        """Every request seen, in order, each with the ``response`` it got."""
+    def requests(self) -> RequestLog:
+        """Every request seen, in order, each with the ``response`` it got.
+
+        A list; ``== snapshot`` (syrupy) compares its stable form (ids, dates, SDK headers masked).
+        """
         with self._lock:
-            return list(self._log)
+            return RequestLog(self._log)
 
     def unused(self) -> list[str]:
         """Scripted replies and faults that were not used up."""

@@ -7,7 +7,6 @@ need them. Settings are parsed and merged in ``plugin_config``; per-session data
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
@@ -154,28 +153,14 @@ def _plan(request: pytest.FixtureRequest) -> pc.TestPlan:
     pytest.fail(problem, pytrace=False)
 
 
-@functools.cache
-def _engine_class() -> type[FakeClaude]:
-    from .engine import FakeClaude
-    from .snapshot import RequestLog
-
-    class PluginFakeClaude(FakeClaude):
-        """A FakeClaude whose ``requests`` compare to a syrupy snapshot in their stable form."""
-
-        @property
-        def requests(self) -> RequestLog:
-            """Every request seen, in order (``== snapshot`` masks ids and SDK headers)."""
-            return RequestLog(super().requests)
-
-    return PluginFakeClaude
-
-
 @pytest.fixture
 def claude_fake(request: pytest.FixtureRequest) -> Iterator[FakeClaude]:
     """This test's FakeClaude; unused scripts and request problems fail it at teardown."""
     state = request.config.stash[STATE]
     plan = _plan(request)
-    fake = _engine_class()(config=plan.config)
+    from .engine import FakeClaude
+
+    fake = FakeClaude(config=plan.config)
     state.tally.tests += 1
     state.tally.forced_off += plan.recording_forced_off
     request.node.stash[ENGINE] = fake
