@@ -1,0 +1,87 @@
+"""Properties of the whole engine: random and mutated bodies, in-process and over the server,
+always get a 2xx or a 4xx in the API's envelope; never a 5xx, never a crash."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx2
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_validate_fuzz import JSON, mutated
+
+from claude_fake import FakeClaude
+from claude_fake.server import running_server
+from claude_fake.transport import sync_transport
+
+PATHS = {
+    "messages": "/v1/messages",
+    "count_tokens": "/v1/messages/count_tokens",
+    "batches": "/v1/messages/batches",
+}
+HEADERS = (
+    {"anthropic-version": "2023-06-01", "x-api-key": "k"},
+    {"anthropic-version": "2026-10-21", "authorization": "Bearer k"},
+    {"anthropic-version": "2026-10-21", "anthropic-beta": "compact-2026-01-12"},
+)
+RAW = st.one_of(
+    st.binary(max_size=40),
+    JSON.map(lambda value: json.dumps(value).encode()),
+    st.sampled_from(sorted(PATHS)).flatmap(mutated).map(lambda value: json.dumps(value).encode()),
+)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture(scope="module")
+def engines() -> Iterator[tuple[FakeClaude, httpx2.Client, httpx2.Client]]:
+    """One engine, reached in-process and over a loopback server."""
+    fake = FakeClaude(seed=1)
+    with running_server(fake) as url:
+        inprocess = httpx2.Client(transport=sync_transport(fake), base_url="http://fake")
+        with inprocess, httpx2.Client(base_url=url, timeout=10) as server:
+            yield fake, inprocess, server
+
+
+def check(response: httpx2.Response) -> None:
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        payload = response.json()
+        assert payload["type"] == "error"
+        assert payload["error"]["type"]
+        assert payload["error"]["message"]
+        assert payload["request_id"] == response.headers["request-id"]
+        return
+    if response.headers["content-type"].startswith("text/event-stream"):
+        assert response.text.startswith("event: message_start")
+    else:
+        response.json()
+
+
+@SETTINGS
+@given(
+    endpoint=st.sampled_from(sorted(PATHS)),
+    raw=RAW,
+    headers=st.sampled_from(HEADERS),
+    face=st.sampled_from([1, 2]),
+    stream=st.booleans(),
+)
+def test_every_answer_is_2xx_or_4xx_with_the_envelope(
+    engines: tuple[FakeClaude, httpx2.Client, httpx2.Client],
+    endpoint: str,
+    raw: bytes,
+    headers: dict[str, str],
+    face: int,
+    stream: bool,
+) -> None:
+    if stream and raw.startswith(b"{") and endpoint == "messages":
+        body: Any = json.loads(raw)
+        body["stream"] = True
+        raw = json.dumps(body).encode()
+    client = engines[face]
+    response = client.post(
+        PATHS[endpoint], content=raw, headers={**headers, "content-type": "application/json"}
+    )
+    check(response)
