@@ -124,19 +124,37 @@ def cancel(
     return _shown(engine, request, batch, request_id)
 
 
+DELETE_EARLY = (
+    "Batch {id} cannot be deleted while it is {status}; cancel it and wait for "
+    "processing_status 'ended' before deleting it."
+)
+RESULTS_EARLY = (
+    "Batch {id} is still {status}; its results are available once processing_status is "
+    "'ended' (poll the batch until then)."
+)
+
+
+def _unless_ended(
+    batch: Batch | None, batch_id: str, request_id: str, text: str
+) -> FakeResponse | None:
+    """404 for an unknown batch, 400 (worded by ``text``) for one still processing, else None."""
+    if batch is None:
+        return _missing(batch_id, request_id)
+    if batch.ended_at is None:
+        message = text.format(id=batch.id, status=batch.status)
+        return api_error(400, "invalid_request_error", message, request_id)
+    return None
+
+
 def delete(
     engine: FakeClaude, request: FakeRequest, request_id: str, params: Params
 ) -> FakeResponse:
     """``DELETE /v1/messages/batches/{id}``: only a batch that has ended."""
     batch = _find(engine, params["id"])
-    if batch is None:
-        return _missing(params["id"], request_id)
-    if batch.ended_at is None:
-        text = (
-            f"Batch {batch.id} cannot be deleted while it is {batch.status}; cancel it and wait "
-            "for processing_status 'ended' before deleting it."
-        )
-        return api_error(400, "invalid_request_error", text, request_id)
+    refused = _unless_ended(batch, params["id"], request_id, DELETE_EARLY)
+    if refused is not None:
+        return refused
+    assert batch is not None
     engine.batches.remove(batch.id)
     return json_response({"id": batch.id, "type": "message_batch_deleted"}, request_id)
 
@@ -146,14 +164,10 @@ def results(
 ) -> FakeResponse:
     """``GET /v1/messages/batches/{id}/results``: the JSONL file of an ended batch."""
     batch = _find(engine, params["id"])
-    if batch is None:
-        return _missing(params["id"], request_id)
-    if batch.ended_at is None:
-        text = (
-            f"Batch {batch.id} is still {batch.status}; its results are available once "
-            "processing_status is 'ended' (poll the batch until then)."
-        )
-        return api_error(400, "invalid_request_error", text, request_id)
+    refused = _unless_ended(batch, params["id"], request_id, RESULTS_EARLY)
+    if refused is not None:
+        return refused
+    assert batch is not None
     headers = {"content-type": "application/binary", "request-id": request_id}
     return FakeResponse(status=200, headers=headers, body=batch.jsonl(), source="batch")
 
