@@ -34,12 +34,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .engine import FakeClaude
     from .server import Hub, build_app
 
+    if args.record_mode != "none" and args.host not in LOOPBACK and not args.require_api_key:
+        from .errors import ConfigError
+
+        raise ConfigError(
+            f"refusing to record on {args.host}: anyone who reaches the port would spend the "
+            "upstream key.",
+            why="Recording forwards requests with your ANTHROPIC_API_KEY.",
+            fix="Serve on 127.0.0.1, or set --require-api-key KEY so only your clients get in.",
+        )
     fake = FakeClaude(
         args.seed,
         validate=args.validate,

@@ -52,7 +52,9 @@ def method_not_allowed(request: FakeRequest, request_id: str) -> FakeResponse:
         f"Method {request.method} is not allowed for {request.path}.",
         request_id,
         headers={
-            "allow": ", ".join(sorted({m for m, p, _ in ROUTES if p.fullmatch(request.path)}))
+            "allow": ", ".join(
+                sorted({m for m, p, _ in ROUTES if p.fullmatch(request.path.rstrip("/"))})
+            )
         },
     )
 

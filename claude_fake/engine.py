@@ -69,6 +69,8 @@ class FakeClaude:
         self.stats: Counter[str] = Counter()
         self.origin = FAKE_ORIGIN
         self.extensions: dict[str, Any] = {}
+        key = os.environ.get("ANTHROPIC_API_KEY")
+        self._upstream_key = key if key and key != FAKE_KEY else None  # before claude_env
         self.clock = Clock()
         self.cache = caching.PromptCache()
         self.secret = signature.secret_for(self.config.seed)
@@ -179,6 +181,17 @@ class FakeClaude:
             self.cache = caching.PromptCache()
             self.batches = batches.BatchStore(delay=self.batches.delay)
 
+    def open_cassette(self) -> CassetteSource | None:
+        """The cassette source, if a request has opened it; None otherwise."""
+        with self._lock:
+            return self._cassette
+
+    def close(self) -> None:
+        """Release what the engine holds open (the cassette's upstream client, when recording)."""
+        with self._lock:
+            if self._cassette is not None:
+                self._cassette.close()
+
     # -- inspection ------------------------------------------------------------------------
     @property
     def requests(self) -> RequestLog:
@@ -259,6 +272,13 @@ class FakeClaude:
             request, response = self._dispatch(request, request_id)
         except ClaudeFakeError as exc:
             response = self._own_error(exc, request_id)
+        except Exception as exc:  # a bug or a broken input of ours: answer it, never crash
+            wrapped = ClaudeFakeError(
+                f"the fake failed on {request.method} {request.path}: {type(exc).__name__}: {exc}",
+                why="This is a claude-fake problem (or a damaged cassette), not your code's.",
+                fix="Please report it with the request that caused it.",
+            )
+            response = self._own_error(wrapped, request_id)
         with self._lock:
             self.stats[response.source] += 1
             self._log.append(
@@ -458,7 +478,7 @@ class FakeClaude:
                     record_mode=self.config.record_mode,
                     upstream=self.config.upstream,
                     replay_timing=self.config.replay_timing,
-                    api_key=os.environ.get("ANTHROPIC_API_KEY") or None,
+                    api_key=self._upstream_key,
                     **options,
                 )
             return self._cassette

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-README = "https://github.com/claude-fake/claude-fake#"
-
 
 class ClaudeFakeError(Exception):
     """Base of every claude-fake error; the message has three parts: what, why, how to fix."""

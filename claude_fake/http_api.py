@@ -176,13 +176,18 @@ def add_fault(engine: FakeClaude, raw: bytes) -> Answer:
     return 201, {"queued": fault.describe()}
 
 
+CREDENTIALS = frozenset({"x-api-key", "authorization", "cookie", "proxy-authorization"})
+
+
 def request_json(request: FakeRequest) -> dict[str, Any]:
     """One logged request as JSON."""
     return {
         "method": request.method,
         "path": request.path,
         "query": request.query,
-        "headers": dict(request.headers),
+        "headers": {
+            k: ("<redacted>" if k in CREDENTIALS else v) for k, v in request.headers.items()
+        },
         "body": request.body,
         "text": request.text,
         "stream": request.stream,

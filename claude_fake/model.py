@@ -122,11 +122,6 @@ class FakeResponse:
     source: str = "generated"
     answer: JSON = None
 
-    @property
-    def streaming(self) -> bool:
-        """Whether the body is sent as a stream of chunks."""
-        return self.chunks is not None
-
 
 class Disconnect:
     """Marker yielded by ``pace`` where the connection must drop."""
@@ -139,10 +134,13 @@ def pace(response: FakeResponse) -> Iterable[bytes | float | Disconnect]:
     """The chunks of a streamed response with its plan applied: bytes, sleeps (float s), a drop."""
     plan = response.plan
     assert response.chunks is not None
+    cut = plan.cut_after
+    if cut is not None and isinstance(response.chunks, list):
+        cut = min(cut, len(response.chunks) - 1)  # a fault always lands before message_stop
     if plan.first_byte_delay:
         yield plan.first_byte_delay
     for count, chunk in enumerate(response.chunks):
-        if plan.cut_after is not None and count >= plan.cut_after:
+        if cut is not None and count >= cut:
             break
         if count and plan.event_delay:
             yield plan.event_delay

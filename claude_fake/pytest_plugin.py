@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from . import plugin_config as pc
-from .errors import ClaudeFakeError, ConfigError
+from .errors import ConfigError
 from .plugin_report import Tally, teardown_message
 
 if TYPE_CHECKING:
@@ -175,14 +175,10 @@ def claude_fake(request: pytest.FixtureRequest) -> Iterator[FakeClaude]:
 
 def _tally(fake: FakeClaude, tally: Tally) -> None:
     tally.sources.update(fake.stats)
-    if not fake.config.cassette or not any(fake.stats[s] for s in ("replayed", "recorded", "miss")):
-        return
-    try:
-        source = fake.cassette()
-    except ClaudeFakeError:  # an unreadable cassette: already reported as a request problem
-        return
-    tally.written += bool(source.written)
-    source.close()
+    source = fake.open_cassette()  # only a cassette this test actually opened
+    if source is not None:
+        tally.written += bool(source.written)
+    fake.close()
 
 
 def _live(request: pytest.FixtureRequest) -> dict[str, str] | None:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
-
-import httpx2
+from typing import Any
 
 from .errors import ClaudeFakeError
 from .model import FakeRequest
@@ -89,8 +88,11 @@ class Recorder:
     ) -> None:
         self.upstream = upstream.rstrip("/")
         self._api_key = api_key
-        self._client = httpx2.Client(
-            timeout=httpx2.Timeout(timeout, connect=10.0), follow_redirects=False
+        from .transport import http_module  # httpx2, or httpx under SDKs before 1.x
+
+        self._http = http = http_module()
+        self._client = http.Client(
+            timeout=http.Timeout(timeout, connect=10.0), follow_redirects=False
         )
 
     def url(self, request: FakeRequest) -> str:
@@ -110,7 +112,7 @@ class Recorder:
         )
         try:
             response = self._client.send(outgoing, stream=True)
-        except httpx2.HTTPError as exc:
+        except self._http.HTTPError as exc:
             raise ClaudeFakeError(
                 f"recording failed: could not reach {self.url(request)}.",
                 why=f"{type(exc).__name__}: {exc}",
@@ -135,7 +137,7 @@ class Recorder:
         return Upstream(status=status, reason=reason, headers=kept, body=body)
 
     @staticmethod
-    def _events(response: httpx2.Response) -> Generator[bytes, None, None]:
+    def _events(response: Any) -> Generator[bytes, None, None]:
         try:
             yield from split_stream(response.iter_bytes())
         finally:

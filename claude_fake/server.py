@@ -58,6 +58,15 @@ class Hub:
         return self.default, path
 
 
+def _headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Request headers with lower-case names; repeated ones joined with commas, as httpx does."""
+    out: dict[str, str] = {}
+    for key, value in raw:
+        name, text = key.decode("latin-1").lower(), value.decode("latin-1")
+        out[name] = f"{out[name]}, {text}" if name in out else text
+    return out
+
+
 async def _body(receive: Receive) -> bytes:
     chunks = []
     while True:
@@ -193,11 +202,15 @@ def build_app(hub: Hub) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
             method=scope["method"],
             path=path,
             query=scope.get("query_string", b"").decode(),
-            headers={k.decode().lower(): v.decode() for k, v in scope["headers"]},
+            headers=_headers(scope["headers"]),
             raw=raw,
             root_path=scope["path"][: len(scope["path"]) - len(path)],
         )
-        await answer(send, receive, engine.handle(request))
+        if engine.config.cassette and engine.config.record_mode.value != "none":
+            response = await asyncio.to_thread(engine.handle, request)  # may wait on upstream
+        else:
+            response = engine.handle(request)
+        await answer(send, receive, response)
 
     return app
 
@@ -226,6 +239,7 @@ def running_server(
     deadline = time.monotonic() + 10
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
             raise RuntimeError(f"claude_fake: the server on {host}:{port} did not start")
         time.sleep(0.002)
     bound = server.servers[0].sockets[0].getsockname()[1]

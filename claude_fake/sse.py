@@ -14,11 +14,6 @@ def encode(name: str, data: Any) -> bytes:
     return b"event: " + name.encode() + b"\ndata: " + _dumps(data).encode() + b"\n\n"
 
 
-def encode_raw(name: str, data_json: str) -> bytes:
-    """One SSE event whose data is already JSON text."""
-    return b"event: " + name.encode() + b"\ndata: " + data_json.encode() + b"\n\n"
-
-
 def split_events(body: str | bytes) -> Iterator[tuple[str | None, str]]:
     """The (event name, data text) pairs of an SSE body, by the WHATWG rules the SDK uses."""
     text = body.decode() if isinstance(body, bytes) else body

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,16 @@ def _corrupt(path: Path, exc: BaseException) -> CassetteCorrupt:
     )
 
 
-_BROKEN = (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError, OSError)
+_BROKEN = (
+    yaml.YAMLError,
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    OSError,
+    EOFError,
+    zlib.error,
+)
 
 
 class LoadedCassette:

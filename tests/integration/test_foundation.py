@@ -339,3 +339,28 @@ def test_every_request_shape_is_accepted_and_answered(client: anthropic.Anthropi
     )
     assert message.stop_reason == "end_turn"
     assert client.messages.count_tokens(model=MODEL, messages=KITCHEN_SINK).input_tokens > 1568
+
+
+def test_a_failure_inside_the_fake_is_an_answer_not_a_crash(fake: FakeClaude) -> None:
+    def broken(*_: object) -> None:
+        raise ZeroDivisionError("boom")
+
+    fake.extensions["batch_get"] = broken
+    client = fake.client(max_retries=2)
+    with pytest.raises(anthropic.InternalServerError, match="ZeroDivisionError: boom"):
+        client.messages.batches.retrieve("msgbatch_01x")
+    assert [r.attempt for r in fake.requests] == [0]  # x-should-retry: false
+    assert "ZeroDivisionError" in fake.problems[0]
+
+
+def test_a_mid_stream_fault_past_the_end_still_lands_before_message_stop(
+    client: anthropic.Anthropic, fake: FakeClaude
+) -> None:
+    fake.reply("short")
+    fake.fail(529, after_events=500)
+    with (
+        pytest.raises(anthropic.APIStatusError, match="Overloaded"),
+        client.messages.stream(model=MODEL, max_tokens=10, messages=HELLO) as stream,
+    ):
+        for _ in stream:
+            pass

@@ -265,7 +265,7 @@ async def test_requests_as_json(http: Any, sdk: anthropic.Anthropic) -> None:
     assert (entry["stream"], entry["attempt"], entry["source"]) == (False, 0, "scripted")
     assert entry["text"] == "What is the weather in Paris?"
     headers = entry["headers"]
-    assert "sk-ant-test" in headers.get("x-api-key", headers.get("authorization", ""))
+    assert headers.get("x-api-key", headers.get("authorization")) == "<redacted>"  # never echoed
     assert entry["response"]["content"] == [{"type": "text", "text": "Bonjour"}]
 
 

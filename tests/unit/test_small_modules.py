@@ -87,3 +87,18 @@ def test_merge_takes_the_first_source_that_gives_a_value() -> None:
 def test_merge_rejects_bad_values_saying_what_is_allowed(source: dict, match: str) -> None:
     with pytest.raises(ConfigError, match=match):
         config.merge(("marker", source))
+
+
+def test_recording_on_an_open_host_needs_a_required_key(capsys: pytest.CaptureFixture[str]) -> None:
+    from claude_fake import cli
+
+    code = cli.main(["serve", "--host", "0.0.0.0", "--record-mode", "once", "--cassette", "x.yaml"])
+    assert code == 2
+    assert "refusing to record on 0.0.0.0" in capsys.readouterr().err
+
+
+def test_server_joins_repeated_headers() -> None:
+    from claude_fake.server import _headers
+
+    raw = [(b"Anthropic-Beta", b"a"), (b"anthropic-beta", b"b"), (b"X-Api-Key", b"k")]
+    assert _headers(raw) == {"anthropic-beta": "a, b", "x-api-key": "k"}
