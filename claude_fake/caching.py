@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -91,7 +92,7 @@ class PromptCache:
 
     def __init__(self) -> None:
         self.entries: dict[bytes, tuple[float, float]] = {}
-        self.seen: dict[str, Fingerprint] = {}
+        self.seen: OrderedDict[str, Fingerprint] = OrderedDict()  # O(1) eviction of the oldest
         self._lock = threading.Lock()
 
     def _hit(self, prompt: Prompt, points: list[tuple[int, float]], now: float) -> int:
@@ -141,7 +142,7 @@ class PromptCache:
         with self._lock:
             self.seen[msg_id] = self._fingerprint(prompt, use, other)
             if len(self.seen) > MAX_SEEN:
-                del self.seen[next(iter(self.seen))]
+                self.seen.popitem(last=False)
 
     @staticmethod
     def _fingerprint(prompt: Prompt, use: CacheUse, other: bytes) -> Fingerprint:

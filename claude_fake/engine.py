@@ -61,7 +61,7 @@ class FakeClaude:
         self._lock = threading.RLock()
         self._book = scenario.ReplyBook()
         self._faults: list[faults.Fault] = []
-        self._log: list[FakeRequest] = []
+        self._log: list[tuple[FakeRequest, FakeResponse]] = []
         self._ids = itertools.count(1)
         self._faker: Any = None
         self._cassette: CassetteSource | None = None
@@ -200,7 +200,11 @@ class FakeClaude:
         A list; ``== snapshot`` (syrupy) compares its stable form (ids, dates, SDK headers masked).
         """
         with self._lock:
-            return RequestLog(self._log)
+            log = list(self._log)
+        return RequestLog(
+            dataclasses.replace(request, response=response.answer, source=response.source)
+            for request, response in log
+        )
 
     def unused(self) -> list[str]:
         """Scripted replies and faults that were not used up."""
@@ -281,9 +285,7 @@ class FakeClaude:
             response = self._own_error(wrapped, request_id)
         with self._lock:
             self.stats[response.source] += 1
-            self._log.append(
-                dataclasses.replace(request, response=response.answer, source=response.source)
-            )
+            self._log.append((request, response))  # the record is built when it is read
         return response
 
     def _own_error(self, exc: ClaudeFakeError, request_id: str) -> FakeResponse:
