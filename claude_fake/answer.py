@@ -44,30 +44,15 @@ def output_tokens(content: Sequence[Mapping[str, Any]]) -> int:
     return max(1, sum(tokens.block_tokens(b) for b in content))
 
 
-def input_usage(
-    input_tokens: int, *, read: int = 0, write_5m: int = 0, write_1h: int = 0
-) -> dict[str, Any]:
-    """The input side of a usage: uncached input, cache reads and writes (split by TTL)."""
-    return {
-        "input_tokens": input_tokens,
-        "cache_creation_input_tokens": write_5m + write_1h,
-        "cache_read_input_tokens": read,
-        "cache_creation": {
-            "ephemeral_5m_input_tokens": write_5m,
-            "ephemeral_1h_input_tokens": write_1h,
-        },
-    }
-
-
 def usage_for(
     body: Mapping[str, Any],
     content: Sequence[Mapping[str, Any]],
     *,
-    inputs: Mapping[str, Any] | None = None,
+    inputs: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """The usage the API would report for ``content`` answering ``body`` (``inputs``: the input
-    side when caching or compaction has already worked it out)."""
-    usage: dict[str, Any] = dict(inputs) if inputs is not None else input_usage(tokens.count(body))
+    """The usage the API would report for ``content`` answering ``body``; ``inputs`` is the input
+    side, as caching and compaction worked it out."""
+    usage: dict[str, Any] = dict(inputs)
     usage["output_tokens"] = output_tokens(content)
     usage["service_tier"] = "standard"
     usage["inference_geo"] = "global"
@@ -92,7 +77,7 @@ def message(
     stop_sequence: str | None = None,
     stop_details: Mapping[str, Any] | None = None,
     usage: Mapping[str, Any] | None = None,
-    computed: Mapping[str, Any] | None = None,
+    computed: Mapping[str, Any],
     fields: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The Message dict, with every field the API sends. ``computed`` is the usage the engine
@@ -100,7 +85,7 @@ def message(
     body = request.body if isinstance(request.body, dict) else {}
     if stop_details is None and stop_reason == "refusal":
         stop_details = REFUSAL
-    full_usage = dict(computed) if computed is not None else usage_for(body, content)
+    full_usage = dict(computed)
     full_usage.update(usage or {})
     out: dict[str, Any] = {
         "id": msg_id,
@@ -113,11 +98,7 @@ def message(
         "stop_details": dict(stop_details) if stop_details is not None else None,
         "usage": full_usage,
     }
-    if "diagnostics" in body:
-        out["diagnostics"] = {"cache_miss_reason": None}
-    if body.get("context_management"):
-        out["context_management"] = {"applied_edits": []}
-    out.update(fields or {})
+    out.update(fields or {})  # diagnostics, context_management: worked out by the turn
     return out
 
 

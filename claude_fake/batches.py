@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .errors import ConfigError
+from .jsontext import compact
 from .model import FakeRequest, FakeResponse
 from .render import error_body
 
@@ -131,7 +132,7 @@ def inner_request(batch: Batch, params: Any) -> FakeRequest:
     """The Messages request a batch entry stands for, with the batch's version, beta and key."""
     headers = {k: v for k, v in batch.headers.items() if k in _FORWARDED}
     headers["content-type"] = "application/json"
-    raw = json.dumps(params, separators=(",", ":"), ensure_ascii=False).encode()
+    raw = compact(params).encode()
     return FakeRequest(method="POST", path="/v1/messages", headers=headers, raw=raw)
 
 
@@ -206,6 +207,8 @@ class BatchStore:
         """Answer (with ``answer``) every request due by ``now``; end the batches that are done."""
         with self._lock:
             for batch in list(self._batches.values()):
+                if batch.ended_at is not None:  # every result is in; nothing can change
+                    continue
                 for index in batch.ready(now):
                     _, params = batch.requests[index]
                     batch.results[index] = result_of(answer(inner_request(batch, params)))

@@ -4,19 +4,19 @@ TTL lasts on the engine clock, the model's minimum cacheable length, and cache d
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .jsontext import canonical as _sorted_dumps
 from .prompt import TTLS, Prompt
 
 LOOKBACK = 20
 MAX_ENTRIES = 4096
 MAX_SEEN = 10_000
-_sorted_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
 # Minimum cacheable prefix, by model id prefix (WIRE.md §8); the first match wins.
 MIN_TOKENS: tuple[tuple[str, int], ...] = (
     ("claude-opus-4-8", 1024),

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .context_edit import edits_of, value_of
 from .signature import verify
 
 COMPACT_EDIT = "compact_20260112"
@@ -107,19 +108,12 @@ def effective_messages(messages: list[Any], found: Sequence[Found] | None = None
 
 def threshold_edit(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The ``compact_20260112`` edit of the request, if it has one."""
-    config = body.get("context_management")
-    edits = config.get("edits") if isinstance(config, dict) else None
-    for edit in edits if isinstance(edits, list) else ():
-        if isinstance(edit, dict) and edit.get("type") == COMPACT_EDIT:
-            return edit
-    return None
+    return next((e for e in edits_of(body) if e.get("type") == COMPACT_EDIT), None)
 
 
 def trigger_of(edit: Mapping[str, Any]) -> int:
     """The input-token count at which the edit compacts (150,000 unless the request says)."""
-    trigger = edit.get("trigger")
-    value = trigger.get("value") if isinstance(trigger, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_TRIGGER
+    return value_of(edit.get("trigger"), DEFAULT_TRIGGER)
 
 
 def instructions_of(config: Any) -> str | None:

@@ -49,7 +49,8 @@ def apply(body: Mapping[str, Any], messages: list[Any]) -> Edited:
     return Edited(messages=messages, applied=applied)
 
 
-def _value(config: Any, default: int) -> int:
+def value_of(config: Any, default: int) -> int:
+    """The ``value`` of a ``{"type": ..., "value": n}`` setting, or ``default``."""
     value = config.get("value") if isinstance(config, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) else default
 
@@ -64,7 +65,7 @@ def clear_thinking(messages: list[Any], edit: Mapping[str, Any]) -> tuple[list[A
     keep = edit.get("keep")
     if keep == "all" or (isinstance(keep, dict) and keep.get("type") == "all"):
         return messages, None
-    n = _value(keep, DEFAULT_KEEP_THINKING_TURNS)
+    n = value_of(keep, DEFAULT_KEEP_THINKING_TURNS)
     turns = [
         i
         for i, m in enumerate(messages)
@@ -110,8 +111,8 @@ def _fires(
 ) -> bool:
     trigger = edit.get("trigger")
     if isinstance(trigger, dict) and trigger.get("type") == "tool_uses":
-        return uses >= _value(trigger, 0)
-    value = _value(trigger, DEFAULT_TOOL_TRIGGER)
+        return uses >= value_of(trigger, 0)
+    value = value_of(trigger, DEFAULT_TOOL_TRIGGER)
     return tokens.count({**body, "messages": messages}) >= value
 
 
@@ -127,7 +128,7 @@ def clear_tool_uses(
     uses, results = _tool_uses(messages)
     if not _fires(body, messages, edit, len(uses)):
         return messages, None
-    keep = _value(edit.get("keep"), DEFAULT_KEEP_TOOL_USES)
+    keep = value_of(edit.get("keep"), DEFAULT_KEEP_TOOL_USES)
     excluded = set(edit.get("exclude_tools") or ())
     changed: dict[int, list[Any]] = {}
     cleared, saved = 0, 0
@@ -147,7 +148,7 @@ def clear_tool_uses(
             emptied = {**calls[j], "input": {}}
             saved += tokens.block_tokens(calls[j]) - tokens.block_tokens(emptied)
             calls[j] = emptied
-    if not cleared or saved < _value(edit.get("clear_at_least"), 0):
+    if not cleared or saved < value_of(edit.get("clear_at_least"), 0):
         return messages, None
     out = [{**m, "content": changed[i]} if i in changed else m for i, m in enumerate(messages)]
     entry = {"type": CLEAR_TOOL_USES, "cleared_tool_uses": cleared, "cleared_input_tokens": saved}

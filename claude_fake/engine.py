@@ -26,6 +26,7 @@ from . import (
     tokens,
     turn,
 )
+from . import blocks as blocks_module
 from .clock import Clock
 from .config import FakeConfig, merge
 from .errors import ClaudeFakeError, ScenarioExhausted, ScriptError, UnusedScript
@@ -62,6 +63,7 @@ class FakeClaude:
         self._book = scenario.ReplyBook()
         self._faults: list[faults.Fault] = []
         self._log: list[tuple[FakeRequest, FakeResponse]] = []
+        self._records: list[FakeRequest] = []
         self._ids = itertools.count(1)
         self._faker: Any = None
         self._cassette: CassetteSource | None = None
@@ -91,7 +93,7 @@ class FakeClaude:
     ) -> scenario.Reply:
         """Queue the next answer (or, with ``when``, answer every request the rule matches)."""
         blocks = scenario.flatten(content)
-        scenario.check_blocks(blocks)
+        blocks_module.check_blocks(blocks)
         reason = stop_reason or scenario.infer_stop_reason(blocks)
         scenario.check_stop_reason(reason)
         faults.check_times(times, "reply()")
@@ -176,6 +178,7 @@ class FakeClaude:
             self._book = scenario.ReplyBook()
             self._faults.clear()
             self._log.clear()
+            self._records.clear()
             self.problems.clear()
             self.stats.clear()
             self.cache = caching.PromptCache()
@@ -199,12 +202,12 @@ class FakeClaude:
 
         A list; ``== snapshot`` (syrupy) compares its stable form (ids, dates, SDK headers masked).
         """
-        with self._lock:
-            log = list(self._log)
-        return RequestLog(
-            dataclasses.replace(request, response=response.answer, source=response.source)
-            for request, response in log
-        )
+        with self._lock:  # records are built once, on the first read after they were logged
+            self._records.extend(
+                dataclasses.replace(request, response=response.answer, source=response.source)
+                for request, response in self._log[len(self._records) :]
+            )
+            return RequestLog(self._records)
 
     def unused(self) -> list[str]:
         """Scripted replies and faults that were not used up."""
@@ -333,7 +336,8 @@ class FakeClaude:
                 BODY_KINDS[name],
                 request.body,
                 api_version=request.api_version,
-                betas=_betas(request),
+                betas=request.betas,
+                beta=request.is_beta,
                 mode=mode,
             )
         if violation is None:
@@ -445,7 +449,7 @@ class FakeClaude:
         )
         if outcome.keep_reply and reply is not None:
             with self._lock:
-                reply.used -= 1  # not used after all: the next request gets it
+                self._book.give_back(reply)
         if outcome.problem is not None:
             code = outcome.problem.code
             return answer.api_error(
@@ -496,11 +500,3 @@ def _check_seconds(value: float | None, what: str) -> None:
 def _check_count(value: int | None, what: str) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
         raise ScriptError(f"{what}: {value!r} must be a whole number >= 0.", fix="e.g. 3")
-
-
-def _betas(request: FakeRequest) -> tuple[str, ...]:
-    """The request's betas; a bare ``?beta=true`` (SDKs before 2.3) counts as a beta request."""
-    betas = request.betas
-    if not betas and "beta=true" in request.query:
-        return ("beta",)
-    return betas

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import render
+from .cassette.redact import CREDENTIAL_HEADERS, REDACTED
 from .errors import ClaudeFakeError
 
 if TYPE_CHECKING:
@@ -176,9 +177,6 @@ def add_fault(engine: FakeClaude, raw: bytes) -> Answer:
     return 201, {"queued": fault.describe()}
 
 
-CREDENTIALS = frozenset({"x-api-key", "authorization", "cookie", "proxy-authorization"})
-
-
 def request_json(request: FakeRequest) -> dict[str, Any]:
     """One logged request as JSON."""
     return {
@@ -186,7 +184,7 @@ def request_json(request: FakeRequest) -> dict[str, Any]:
         "path": request.path,
         "query": request.query,
         "headers": {
-            k: ("<redacted>" if k in CREDENTIALS else v) for k, v in request.headers.items()
+            k: (REDACTED if k in CREDENTIAL_HEADERS else v) for k, v in request.headers.items()
         },
         "body": request.body,
         "text": request.text,

@@ -42,6 +42,11 @@ class FakeRequest:
         return tuple(b.strip() for b in raw.split(",") if b.strip())
 
     @property
+    def is_beta(self) -> bool:
+        """A beta request: an ``anthropic-beta`` header, or ``?beta=true`` (SDKs before 2.3)."""
+        return bool(self.betas) or "beta=true" in self.query
+
+    @property
     def api_version(self) -> str | None:
         """The ``anthropic-version`` header."""
         return self.headers.get("anthropic-version")

@@ -8,17 +8,16 @@ breakpoints and earlier turns there are.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import tokens
+from .jsontext import compact as _dumps
 
 TTLS = {"5m": 300.0, "1h": 3600.0}
 MAX_BREAKPOINTS = 4
 _NOT_CACHEABLE = {"thinking", "redacted_thinking"}
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _ttl(control: Any) -> float | None:
@@ -37,7 +36,6 @@ class Prompt:
     cum: list[int] = field(default_factory=list)
     cacheable: list[bool] = field(default_factory=list)
     breakpoints: dict[int, float] = field(default_factory=dict)
-    explicit: int = 0
     sections: dict[str, bytes] = field(default_factory=dict)
     total: int = tokens.MESSAGE_OVERHEAD
 
@@ -63,7 +61,6 @@ class _Walker:
         ttl = _ttl(control) if cacheable and control is not None else None
         if ttl is not None:
             prompt.breakpoints[len(prompt.chain) - 1] = ttl
-            prompt.explicit += 1
 
     def section(self, name: str) -> None:
         self.hasher.update(b"\x1e" + name.encode())

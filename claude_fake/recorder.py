@@ -11,6 +11,7 @@ from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .cassette.redact import HOP_RESPONSE_HEADERS
 from .errors import ClaudeFakeError
 from .model import FakeRequest
 
@@ -29,9 +30,7 @@ HOP_BY_HOP = frozenset(
     }
 )
 # Response headers that describe the transfer rather than the answer.
-RESPONSE_HOP_BY_HOP = frozenset(
-    {"content-length", "transfer-encoding", "connection", "content-encoding", "keep-alive"}
-)
+RESPONSE_HOP_BY_HOP = HOP_RESPONSE_HEADERS
 _BOUNDARIES = (b"\r\n\r\n", b"\n\n", b"\r\r")
 
 

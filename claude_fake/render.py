@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from . import sse
+from .jsontext import compact as _dumps
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 # What ``_dumps`` does to a str (ensure_ascii=False): one C call, no encoder set-up per value.
 _dumps_str: Callable[[str], str] = json.encoder.encode_basestring
 _DELTA_EVENT = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":%d,"delta":'

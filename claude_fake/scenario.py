@@ -18,9 +18,6 @@ from .errors import ScriptError
 from .model import FakeRequest
 
 Predicate = Callable[[FakeRequest], object]
-BUILDERS = b.BUILDERS
-check_blocks = b.check_blocks
-ga_block_types = b.ga_block_types
 
 
 @cache
@@ -45,7 +42,7 @@ def flatten(items: Iterable[object]) -> list[b.Block]:
         else:
             raise ScriptError(
                 f"reply() got a {type(item).__name__}, which is not a content block.",
-                fix=f"Pass strings or blocks. {BUILDERS}",
+                fix=f"Pass strings or blocks. {b.BUILDERS}",
             )
     return out
 
@@ -204,8 +201,8 @@ def _check_beta_blocks(reply: Reply, request: FakeRequest) -> None:
                 "or script this reply without compaction.",
             )
         return
-    beta_only = [kind for kind in kinds if kind not in ga_block_types()]
-    if beta_only and not request.betas and "beta=true" not in request.query:
+    beta_only = [kind for kind in kinds if kind not in b.ga_block_types()]
+    if beta_only and not request.is_beta:
         raise ScriptError(
             f"{reply.describe()} holds {', '.join(beta_only)}, which only beta requests get.",
             why="GA clients (client.messages) cannot parse beta-only blocks.",
@@ -270,6 +267,11 @@ class ReplyBook:
     def _use(reply: Reply) -> Reply:
         reply.used += 1
         return reply
+
+    @staticmethod
+    def give_back(reply: Reply) -> None:
+        """Undo a ``take`` whose reply was not used after all: the next request gets it."""
+        reply.used -= 1
 
     def unused(self) -> list[str]:
         """Descriptions of replies that were never used up."""

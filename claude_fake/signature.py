@@ -7,13 +7,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from .jsontext import canonical as _dumps
+
 _SIG_PREFIX = b"\x12\x30"
 _DIGEST = 16
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
 def secret_for(seed: int | str) -> bytes:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .cassette.redact import CREDENTIAL_HEADERS, REDACTED
 from .model import FakeRequest
 
 __all__ = ["DROPPED_HEADERS", "RequestLog", "mask_text", "matcher", "serialize"]
@@ -22,9 +23,8 @@ DROPPED_HEADERS = frozenset(
     {"user-agent", "host", "content-length", "accept-encoding", "connection", "keep-alive"}
 )
 DROPPED_PREFIXES = ("x-stainless-",)
-SECRET_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
+SECRET_HEADERS = CREDENTIAL_HEADERS
 OPAQUE_KEYS = frozenset({"signature", "encrypted_content"})
-REDACTED = "<redacted>"
 
 _ID = re.compile(r"\b(msg|toolu|srvtoolu|mcptoolu|req|msgbatch|file|compact)_[0-9A-Za-z]{12,}\b")
 _SECRET = re.compile(r"sk-ant-[A-Za-z0-9_\-]+")

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+from .jsontext import compact as _dumps
 
 
 def encode(name: str, data: Any) -> bytes:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
+
+from .jsontext import canonical as _dumps
 
 MESSAGE_OVERHEAD = 3
 TOOL_OVERHEAD = 8
 IMAGE_TOKENS = 1_568
 DOCUMENT_PAGE_TOKENS = 1_500
 SYSTEM_OVERHEAD = 4
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 
 def text_tokens(text: str) -> int:

@@ -3,17 +3,16 @@ prompt caching, cache diagnostics, and the usage (with ``iterations``) that foll
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import answer, caching, compact, context_edit, ids, summarize, tokens
+from .jsontext import canonical as _dumps
 from .model import FakeRequest
 from .prompt import MAX_BREAKPOINTS, Prompt, breakpoint_problem, walk
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 _PROMPT_KEYS = ("messages", "system", "tools", "stream", "cache_control", "diagnostics")
 
 

@@ -71,9 +71,10 @@ def validate_body(
     api_version: str | None,
     betas: Sequence[str],
     mode: ValidateMode,
+    beta: bool | None = None,
 ) -> Violation | None:
-    """Check a decoded JSON body; the beta schema is used when any beta header value is given."""
-    beta = bool(betas)
+    """Check a decoded JSON body with the beta schema when ``beta`` (default: any beta given)."""
+    beta = bool(betas) if beta is None else beta
     if mode is ValidateMode.OFF:
         return None
     if mode is ValidateMode.LENIENT:

@@ -18,11 +18,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .. import sse
+from ..jsontext import compact as _dumps
 
 VERSION = 1
 JSON = Any
 Event = tuple[str, JSON]
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class FormatError(ValueError):

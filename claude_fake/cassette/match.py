@@ -17,10 +17,11 @@ from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from ..jsontext import canonical as _dumps
+
 DEFAULT_MATCH_ON = ("method", "path", "query", "anthropic-beta", "body")
 DEFAULT_IGNORE_FIELDS = ("metadata.user_id",)
 MAX_DIFFS = 6
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
 
 Key = tuple[str, str, str, str]
 _INTEGRAL_FLOAT = re.compile(r"\d\.0+(?![0-9])|\d(?:\.\d*)?[eE]")

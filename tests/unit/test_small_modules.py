@@ -102,3 +102,29 @@ def test_server_joins_repeated_headers() -> None:
 
     raw = [(b"Anthropic-Beta", b"a"), (b"anthropic-beta", b"b"), (b"X-Api-Key", b"k")]
     assert _headers(raw) == {"anthropic-beta": "a, b", "x-api-key": "k"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"model": "m", "messages": [{"role": "user", "content": "hi"}]},
+        {
+            "model": "m",
+            "system": [{"type": "text", "text": "sys", "cache_control": {"type": "ephemeral"}}],
+            "tools": [{"name": "t", "input_schema": {"type": "object", "properties": {"b": {}}}}],
+            "messages": [
+                {"role": "user", "content": [{"type": "text", "text": "a"}, {"type": "image"}]},
+                {
+                    "role": "assistant",
+                    "content": [
+                        {"type": "tool_use", "id": "x", "name": "t", "input": {"z": 1, "a": 2}}
+                    ],
+                },
+            ],
+        },
+    ],
+)
+def test_the_prompt_walk_counts_what_count_tokens_counts(body: dict) -> None:
+    from claude_fake import prompt, tokens
+
+    assert prompt.walk(body).total == tokens.count(body)
