@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from . import render, tokens
-from .model import FakeRequest, FakeResponse, StreamPlan
+from .model import NO_PLAN, FakeRequest, FakeResponse, StreamPlan
 
 NewId = Callable[[str], str]
 RESULT_TYPES = {
@@ -136,7 +136,7 @@ def json_response(
         status=status,
         headers={"content-type": "application/json", "request-id": request_id, **(headers or {})},
         body=render.message_json(payload),
-        plan=plan or StreamPlan(),
+        plan=plan or NO_PLAN,
         source=source,
         answer=payload,
     )

@@ -3,12 +3,13 @@ TTL lasts on the engine clock, the model's minimum cacheable length, and cache d
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .jsontext import canonical as _sorted_dumps
 from .prompt import TTLS, Prompt
@@ -37,6 +38,7 @@ MIN_TOKENS: tuple[tuple[str, int], ...] = (
 DEFAULT_MIN_TOKENS = 1024
 
 
+@functools.lru_cache(maxsize=256)
 def min_tokens(model: str) -> int:
     """The shortest prefix ``model`` caches; below it nothing is written or read."""
     return next((n for prefix, n in MIN_TOKENS if model.startswith(prefix)), DEFAULT_MIN_TOKENS)
@@ -68,9 +70,12 @@ class CacheUse:
         }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Fingerprint:
-    """What diagnostics compare a later request with."""
+NO_USE = CacheUse()
+
+
+class Fingerprint(NamedTuple):
+    """What diagnostics compare a later request with (a tuple of atoms: the collector skips it,
+    however many are kept)."""
 
     model: str
     tools: bytes
@@ -81,10 +86,17 @@ class Fingerprint:
     cached: int
 
 
+def _digest_of(params: list[Any]) -> bytes:
+    return hashlib.blake2b(_sorted_dumps(params).encode(), digest_size=16).digest()
+
+
+_NEITHER = _digest_of([None, None])
+
+
 def other_digest(body: Mapping[str, Any]) -> bytes:
     """A digest of the other prompt-shaping params (thinking, tool_choice)."""
-    raw = _sorted_dumps([body.get("thinking"), body.get("tool_choice")]).encode()
-    return hashlib.blake2b(raw, digest_size=16).digest()
+    params = [body.get("thinking"), body.get("tool_choice")]
+    return _NEITHER if params == [None, None] else _digest_of(params)
 
 
 class PromptCache:
@@ -107,10 +119,12 @@ class PromptCache:
 
     def use(self, prompt: Prompt, now: float) -> CacheUse:
         """Read the longest cached prefix, write the breakpoints after it, refresh what was read."""
+        if not prompt.breakpoints:
+            return NO_USE
         floor = min_tokens(prompt.name)
         points = sorted((i, t) for i, t in prompt.breakpoints.items() if prompt.cum[i] >= floor)
         if not points:
-            return CacheUse()
+            return NO_USE
         with self._lock:
             return self._use(prompt, points, now)
 

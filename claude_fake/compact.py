@@ -43,7 +43,7 @@ class Found:
         return f"messages.{self.index}.content.{self.position}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Scan:
     """One pass over ``messages``: its compaction blocks, and how many blocks carry a
     ``cache_control`` breakpoint."""

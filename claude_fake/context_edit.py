@@ -20,7 +20,7 @@ _THINKING = ("thinking", "redacted_thinking")
 Entry = dict[str, Any]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Edited:
     """Messages after the clear edits, and the ``applied_edits`` entries they earned."""
 

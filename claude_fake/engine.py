@@ -30,7 +30,7 @@ from . import blocks as blocks_module
 from .clock import Clock
 from .config import FakeConfig, merge
 from .errors import ClaudeFakeError, ScenarioExhausted, ScriptError, UnusedScript
-from .model import FakeRequest, FakeResponse, StreamPlan
+from .model import NO_PLAN, FakeRequest, FakeResponse, StreamPlan
 from .snapshot import RequestLog
 
 if TYPE_CHECKING:
@@ -327,7 +327,7 @@ class FakeClaude:
         )
         if violation is None and request.method in ("POST", "PUT", "PATCH") and request.raw:
             try:
-                request = dataclasses.replace(request, body=json.loads(request.raw))
+                request = request.with_body(json.loads(request.raw))
             except (ValueError, UnicodeDecodeError) as exc:
                 text = f"There was an error parsing the body of your request as JSON: {exc}"
                 return request, answer.api_error(400, "invalid_request_error", text, request_id)
@@ -361,7 +361,7 @@ class FakeClaude:
             if fault.disconnect:
                 return FakeResponse(status=0, headers={}, source="fault")
             return faults.error_response(fault, request_id)
-        plan = faults.stream_plan(fault, request_id) if fault is not None else StreamPlan()
+        plan = faults.stream_plan(fault, request_id) if fault is not None else NO_PLAN
         if name == "messages":
             return self._messages(request, request_id, plan)
         if name == "count_tokens":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -16,9 +17,16 @@ _PREFIXES = {
 }
 
 
+@functools.lru_cache(maxsize=256, typed=True)  # seed 1 and True name different ids
+def _start(seed: int | str, kind: str) -> hashlib.blake2b:
+    return hashlib.blake2b(f"{seed}:{kind}:".encode(), digest_size=24)
+
+
 def make_id(kind: str, seed: int | str, n: int) -> str:
     """The ``n``-th id of ``kind`` for ``seed``: same inputs, same id; base58 like the real ones."""
-    digest = hashlib.blake2b(f"{seed}:{kind}:{n}".encode(), digest_size=24).digest()
+    hasher = _start(seed, kind).copy()  # hashes f"{seed}:{kind}:{n}"
+    hasher.update(str(n).encode())
+    digest = hasher.digest()
     prefix = _PREFIXES.get(kind) or f"{kind}_01"
     return prefix + digest.translate(_TABLE)[: 20 if kind == "req" else 22].decode()
 

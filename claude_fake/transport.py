@@ -41,9 +41,22 @@ def to_fake_request(request: Any, body: bytes) -> FakeRequest:
         method=request.method,
         path=url.path,
         query=query,
-        headers=dict(request.headers.items()),  # names come lower-cased, repeats comma-joined
+        headers=_header_dict(request.headers),
         raw=body,
     )
+
+
+def _header_dict(headers: Any) -> dict[str, str]:
+    """Names lower-cased, repeats comma-joined: ``dict(headers.items())``, at half the cost (the
+    public ``items()`` looks the encoding up twice per header)."""
+    entries = getattr(headers, "_list", None)  # (raw name, lower name, value), httpx and httpx2
+    if not isinstance(entries, list):
+        return dict(headers.items())
+    encoding, out = headers.encoding, dict[str, str]()
+    for _, key, value in entries:
+        name, text = key.decode(encoding), value.decode(encoding)
+        out[name] = f"{out[name]}, {text}" if name in out else text
+    return out
 
 
 def _read_timeout(request: Any) -> float | None:

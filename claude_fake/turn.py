@@ -16,7 +16,7 @@ from .prompt import MAX_BREAKPOINTS, Prompt, breakpoint_problem, walk
 _PROMPT_KEYS = ("messages", "system", "tools", "stream", "cache_control", "diagnostics")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Answer:
     """The blocks of an answer and how it ends (a scripted reply or a generator draft)."""
 
@@ -47,7 +47,7 @@ def draft_answer(draft: Any) -> Answer:
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class Outcome:
     """A Message, or the 400 the request earned; ``keep_reply``: the scripted reply went unused."""
 
@@ -56,7 +56,7 @@ class Outcome:
     keep_reply: bool = False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class View:
     """The request as the model reads it: compacted history dropped, clear edits applied."""
 
@@ -142,7 +142,7 @@ def _block(body: Mapping[str, Any], secret: bytes, *, on_demand: bool) -> dict[s
     )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class _Turn:
     """What one request needs while it is answered."""
 
