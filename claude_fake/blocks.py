@@ -197,6 +197,20 @@ def _adapter(beta: bool) -> Any:
     return TypeAdapter(BetaContentBlock if beta else ContentBlock)
 
 
+# Blocks every SDK generation's GA ``ContentBlock`` has: known without importing the SDK.
+SURELY_GA = frozenset({"text", "tool_use", "thinking", "redacted_thinking"})
+
+
+def is_ga(kind: object) -> bool:
+    """Whether GA clients parse blocks of this type (the SDK is asked only for rarer types)."""
+    return kind in SURELY_GA or kind in ga_block_types()
+
+
+def _surely_valid(block: Block) -> bool:
+    # a plain text block, as text() builds it: valid without asking pydantic (and the SDK import)
+    return block.get("type") == "text" and isinstance(block.get("text"), str) and len(block) == 2
+
+
 @cache
 def ga_block_types() -> frozenset[str]:
     """The block types of the GA ``ContentBlock`` union (the others are beta only)."""
@@ -221,8 +235,6 @@ def check_blocks(content: list[Block]) -> None:
     Blocks the GA ``ContentBlock`` union has are checked against it (GA clients parse them),
     the others (compaction, mcp_*, ...) against the beta union.
     """
-    from pydantic import ValidationError
-
     for index, block in enumerate(content):
         kind = block.get("type")
         if kind in ("tool_use", "server_tool_use") and not isinstance(block.get("input"), dict):
@@ -232,8 +244,12 @@ def check_blocks(content: list[Block]) -> None:
                 why="The API always sends tool input as a JSON object.",
                 fix='Pass a dict as the tool input, e.g. {"city": "Paris"}.',
             )
+        if _surely_valid(block):
+            continue
+        from pydantic import ValidationError
+
         try:
-            _adapter(kind not in ga_block_types()).validate_python(_probe(block))
+            _adapter(not is_ga(kind)).validate_python(_probe(block))
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])

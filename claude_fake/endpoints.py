@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -25,6 +26,7 @@ ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=1024)  # callers only read the params
 def route(method: str, path: str) -> tuple[str, dict[str, str]] | str | None:
     """(endpoint, path params) for a request; "method" when only the method is wrong; else None."""
     path = path.rstrip("/") or "/"

@@ -25,6 +25,7 @@ from . import (
     signature,
     tokens,
     turn,
+    validate,
 )
 from . import blocks as blocks_module
 from .clock import Clock
@@ -315,8 +316,6 @@ class FakeClaude:
     def _parse(
         self, request: FakeRequest, name: str, request_id: str
     ) -> tuple[FakeRequest, FakeResponse | None]:
-        from . import validate
-
         mode = self.config.validate
         violation = validate.validate_headers(
             request.headers,
@@ -465,9 +464,13 @@ class FakeClaude:
 
     def _words_faker(self) -> Any:
         if self._faker is None:
-            from faker import Faker
+            # lorem alone: the words Faker("en_US") draws, without loading its 25 other providers
+            from faker.generator import Generator
+            from faker.providers.lorem.en_US import Provider as Lorem
 
-            self._faker = Faker("en_US")
+            words = Generator()
+            words.add_provider(Lorem)
+            self._faker = words
         return self._faker
 
     def cassette(self) -> CassetteSource:

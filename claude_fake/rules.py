@@ -6,6 +6,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeGuard
 
+from .prompt import breakpoint_problem
+
 Path = tuple[str | int, ...]
 Problem = tuple[Path, str]
 """A rule's finding: the JSON path (dotted in the message) and what is wrong there."""
@@ -105,8 +107,6 @@ def unique_custom_ids(body: Mapping[str, Any]) -> Problem | None:
 
 def cache_breakpoints(body: Mapping[str, Any]) -> Problem | None:
     """At most four blocks may carry cache_control (messages and count_tokens alike)."""
-    from .prompt import breakpoint_problem
-
     problem = breakpoint_problem(body)
     return None if problem is None else ((), problem)
 

@@ -57,9 +57,13 @@ def infer_stop_reason(content: list[b.Block]) -> str:
     return "end_turn"
 
 
+# Stop reasons every SDK generation knows: checked without importing the SDK.
+SURE_STOP_REASONS = frozenset({"end_turn", "max_tokens", "stop_sequence", "tool_use"})
+
+
 def check_stop_reason(stop_reason: str) -> None:
     """Raise a ScriptError when the SDK does not know ``stop_reason``."""
-    if stop_reason not in stop_reasons():
+    if stop_reason not in SURE_STOP_REASONS and stop_reason not in stop_reasons():
         raise ScriptError(
             f"unknown stop_reason {stop_reason!r}.",
             why="Strict SDK clients reject stop reasons outside their StopReason literal.",
@@ -80,10 +84,10 @@ def _model_error(model: Any, value: Mapping[str, Any], what: str, fix: str) -> N
 
 def check_usage(usage: object) -> None:
     """Raise a ScriptError for a usage override the SDK's ``Usage`` would not accept."""
-    from anthropic.types.beta import BetaUsage
-
     if usage is None:
         return
+    from anthropic.types.beta import BetaUsage
+
     fields = sorted(BetaUsage.model_fields)
     if not isinstance(usage, Mapping) or set(usage) - set(fields):
         unknown = sorted(set(usage) - set(fields)) if isinstance(usage, Mapping) else usage
@@ -99,10 +103,10 @@ def check_usage(usage: object) -> None:
 
 def check_stop_details(stop_reason: str, details: object) -> None:
     """Raise a ScriptError for stop details that do not fit the stop reason or the SDK's model."""
-    from anthropic.types.beta import BetaRefusalStopDetails
-
     if details is None:
         return
+    from anthropic.types.beta import BetaRefusalStopDetails
+
     fix = "e.g. stop_details={'type': 'refusal', 'category': 'cyber', 'explanation': None}"
     if stop_reason != "refusal" or not isinstance(details, Mapping):
         raise ScriptError(
@@ -201,7 +205,7 @@ def _check_beta_blocks(reply: Reply, request: FakeRequest) -> None:
                 "or script this reply without compaction.",
             )
         return
-    beta_only = [kind for kind in kinds if kind not in b.ga_block_types()]
+    beta_only = [kind for kind in kinds if not b.is_ga(kind)]
     if beta_only and not request.is_beta:
         raise ScriptError(
             f"{reply.describe()} holds {', '.join(beta_only)}, which only beta requests get.",

@@ -91,6 +91,8 @@ def view_of(body: Mapping[str, Any], scanned: compact.Scan | None = None) -> Vie
     if not isinstance(messages, list):
         return View(body=dict(body), applied=[])
     found = scanned.found if scanned is not None else None
+    if found == [] and not body.get("context_management"):
+        return View(body=dict(body), applied=[])  # nothing compacted, nothing to clear
     edited = context_edit.apply(body, compact.effective_messages(messages, found))
     return View(body={**body, "messages": edited.messages}, applied=edited.applied)
 
