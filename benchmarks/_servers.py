@@ -120,6 +120,50 @@ def script(base_url: str, text: str) -> None:
         client.post(f"{base_url}/_fake/replies", json=reply).raise_for_status()
 
 
+def raw_post(port: int, body: bytes, path: str = "/v1/messages") -> bytes:
+    """The whole HTTP/1.1 response, as bytes on the wire, to one ``POST`` of a JSON ``body``."""
+    head = [f"POST {path} HTTP/1.1", f"host: {HOST}:{port}"]
+    head += [f"{name}: {value}" for name, value in API_HEADERS.items()]
+    head += ["content-type: application/json", f"content-length: {len(body)}", "", ""]
+    data = b""
+    with socket.create_connection((HOST, port), timeout=10.0) as sock:
+        sock.sendall("\r\n".join(head).encode() + body)
+        while (end := _response_end(data)) is None:
+            more = sock.recv(65536)
+            if not more:
+                raise RuntimeError(f"connection closed mid-response: {data[:200]!r}")
+            data += more
+    if not data.startswith(b"HTTP/1.1 200 "):
+        raise RuntimeError(f"not a 200 answer: {data[:200]!r}")
+    return data[:end]
+
+
+def _response_end(data: bytes) -> int | None:
+    """Where a response (Content-Length or chunked body) ends in ``data``; None if not yet."""
+    head_end = data.find(b"\r\n\r\n")
+    if head_end < 0:
+        return None
+    headers = {}
+    for line in data[:head_end].split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        headers[name.strip().lower()] = value.strip().lower()
+    pos = head_end + 4
+    if headers.get(b"transfer-encoding") != b"chunked":
+        end = pos + int(headers.get(b"content-length", b"0"))
+        return end if len(data) >= end else None
+    while True:
+        line_end = data.find(b"\r\n", pos)
+        if line_end < 0:
+            return None
+        size = int(data[pos:line_end].split(b";")[0], 16)
+        if size == 0:
+            trailer_end = data.find(b"\r\n\r\n", line_end)  # no trailers: right here
+            return None if trailer_end < 0 else trailer_end + 4
+        pos = line_end + 2 + size + 2
+        if pos > len(data):
+            return None
+
+
 def peak_rss_kib(pid: int) -> int | None:
     """The peak resident set size (VmHWM) of a process, in KiB."""
     try:

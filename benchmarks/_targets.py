@@ -1,5 +1,8 @@
 """The performance targets (issue 8, with the foundation's, validation's and cassettes'), judged
-on the figures of one run. A target whose figures are missing is reported as n/a, never PASS."""
+on the figures of one run. A target whose figures are missing is reported as n/a, never PASS.
+
+Rows marked ``info`` are no targets: they put the loopback targets beside the loopback floor (a
+server doing no work, measured in the same run), and never pass or fail."""
 
 from __future__ import annotations
 
@@ -16,15 +19,21 @@ def _value(figs: Figures, name: str, key: str = "value") -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def _fastest_peer(figs: Figures, kind: str) -> tuple[str, float] | None:
-    peers = [
-        (f["peer"], float(f["value"]))
+def _peer_figures(figs: Figures, kind: str) -> list[dict[str, Any]]:
+    """The loopback peers' figures of one kind (never claude-fake's nor the floor's)."""
+    return [
+        f
         for f in figs.values()
         if f.get("face") == "server"
         and f.get("peer")
+        and not f.get("floor")
         and f.get("kind") == kind
         and isinstance(f.get("value"), int | float)
     ]
+
+
+def _fastest_peer(figs: Figures, kind: str) -> tuple[str, float] | None:
+    peers = [(f["peer"], float(f["value"])) for f in _peer_figures(figs, kind)]
     return min(peers, key=lambda p: p[1]) if peers else None
 
 
@@ -38,6 +47,12 @@ def _verdict(label: str, value: float | None, limit: float, shown: str, basis: s
         "basis": basis,
         "pass": ok,
     }
+
+
+def _info(label: str, value: float | None, basis: str) -> Verdict:
+    """A row that is no target: shown beside the targets, never PASS nor FAIL."""
+    shown = "n/a" if value is None else f"{value:.2f}x"
+    return {**_verdict(label, value, 0.0, shown, basis), "limit": None, "pass": None, "info": True}
 
 
 def _ratio(label: str, figs: Figures, name: str, limit: float, basis: str) -> Verdict:
@@ -55,6 +70,43 @@ def _against_peers(label: str, figs: Figures, kind: str, fallback: str) -> Verdi
         )
     value = ours / fastest[1]
     return _verdict(label, value, 0.7, f"{value:.2f}x", f"claude-fake serve / {fastest[0]}")
+
+
+def _against_floor(figs: Figures, kind: str) -> list[Verdict]:
+    """claude-fake serve / the floor, and whether 0.7x the fastest peer is under the floor."""
+    ours = _value(figs, f"server.{kind}", "ratio")
+    rows = [
+        _info(
+            f"server {kind} vs loopback floor",
+            ours,
+            "claude-fake serve / canned bytes (asyncio), same client, per round",
+        )
+    ]
+    fastest = _fastest_peer(figs, kind)
+    peer = next((f for f in _peer_figures(figs, kind) if fastest and f["peer"] == fastest[0]), None)
+    to_floor = peer.get("ratio") if peer else None  # the peer / the floor, per round
+    floor = 1 / to_floor if isinstance(to_floor, int | float) and to_floor > 0 else None
+    if floor is None or fastest is None:
+        basis = "loopback floor / fastest peer (needs both, measured in the same run)"
+    elif floor > 0.7:
+        basis = (
+            f"loopback floor / {fastest[0]}: 0.7x {fastest[0]} is BELOW the floor, "
+            "which no server reaches with this client"
+        )
+    else:
+        basis = f"loopback floor / {fastest[0]}: 0.7x {fastest[0]} is above the floor"
+    rows.append(_info(f"  0.7x fastest peer vs loopback floor ({kind})", floor, basis))
+    return rows
+
+
+def loopback(figs: Figures) -> list[Verdict]:
+    """The loopback targets of issue 8, each followed by its rows against the floor."""
+    out: list[Verdict] = []
+    for kind in ("create", "stream"):
+        label = f"server {kind} ≤ 0.7x fastest LLM-fake peer"
+        out.append(_against_peers(label, figs, kind, f"serve.{kind}"))
+        out += _against_floor(figs, kind)
+    return out
 
 
 def _start(figs: Figures) -> list[Verdict]:
@@ -168,12 +220,7 @@ RULES: tuple[Callable[[Figures], list[Verdict]], ...] = (
             "messages.stream() / canned SSE",
         )
     ],
-    lambda f: [
-        _against_peers("server create ≤ 0.7x fastest LLM-fake peer", f, "create", "serve.create")
-    ],
-    lambda f: [
-        _against_peers("server stream ≤ 0.7x fastest LLM-fake peer", f, "stream", "serve.stream")
-    ],
+    loopback,
     lambda f: [
         _ratio(
             "fake.serve() create ≤ 2x in-process", f, "serve.create", 2.0, "same process as the SDK"

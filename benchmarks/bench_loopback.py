@@ -1,6 +1,10 @@
 """``claude-fake serve`` beside the loopback LLM fakes from PyPI: start to first answer, create,
 and a ~1,000-delta stream, every server in its own process, driven by this project's SDK.
 
+Beside them runs the loopback floor (``floor_server.py``): a server that does no work, answering
+the bytes ``claude-fake serve`` answered, captured in the same run. It is not a peer; every other
+row gets its ratio to it (the median of the per-round ratios).
+
 Calls to the servers are interleaved round by round, so load from elsewhere hits all alike.
 Run alone: ``.venv/bin/python benchmarks/bench_loopback.py`` (peers come from ``peers.py``).
 """
@@ -9,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
+import json
 import os
 import sys
 import tempfile
@@ -23,11 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _payloads as P
 import _servers as S
+import _targets
 import peers
-from _timing import Figure, emit, figure, interleaved, median
+from _timing import Figure, emit, figure, interleaved, median, ratio
 from bench_inprocess import consume
 
 OURS = "claude-fake"
+FLOOR = "loopback floor (canned bytes, asyncio)"
+FLOOR_KEY = "floor_server"
+FLOOR_SCRIPT = Path(__file__).resolve().parent / "floor_server.py"
 STREAM_BUDGET_S = 25.0  # per server: a peer that paces its stream gets fewer rounds
 
 
@@ -39,25 +49,56 @@ class Target:
     start: Callable[[int, Path, str], list[str]]
     prefix: str = ""
     stream_words: int | None = 3_000
-    key: str = ""  # figure prefix of claude-fake's own rows ("" for a peer)
+    key: str = ""  # figure prefix of a row that is no peer: claude-fake's own, or the floor
     env: dict[str, str] | None = None
 
+    @property
+    def ours(self) -> bool:
+        """claude-fake itself (scripted through ``/_fake``), not a peer nor the floor."""
+        return bool(self.key) and self.key != FLOOR_KEY
+
     def figure_name(self, kind: str) -> str:
+        if kind == "start" and self.ours:
+            return f"start{self.key.removeprefix('server')}.messages"
         return f"{self.key}.{kind}" if self.key else f"peer.{self.name}.{kind}"
 
 
+def captured(workdir: Path, text: str) -> tuple[Path, Path]:
+    """Files holding the raw responses ``claude-fake serve`` scripted with ``text`` gives to
+    ``messages.create`` and to ``messages.stream`` (captured once per text and run)."""
+    stem = workdir / f"floor-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+    create, stream = stem.with_suffix(".create"), stem.with_suffix(".stream")
+    if create.exists() and stream.exists():
+        return create, stream
+    port = S.free_port()
+    with S.running(S.claude_fake_argv(port), f"http://{S.HOST}:{port}/v1/messages", post=True):
+        S.script(f"http://{S.HOST}:{port}", text)
+        for path, extra in ((create, {}), (stream, {"stream": True})):
+            body = json.dumps(P.create_args(**extra)).encode()
+            path.write_bytes(S.raw_post(port, body))
+    return create, stream
+
+
+def floor_argv(port: int, workdir: Path, text: str) -> list[str]:
+    """The loopback floor on ``port``, answering what claude-fake answers for ``text``."""
+    create, stream = captured(workdir, text)
+    files = ["--create", str(create), "--stream", str(stream)]
+    return [sys.executable, str(FLOOR_SCRIPT), "--port", str(port), *files]
+
+
 def targets(with_peers: bool) -> list[Target]:
-    """claude-fake first, then every peer (when their virtualenv is ready)."""
+    """claude-fake first, then the loopback floor, then every peer (when they are installed)."""
     ours = Target(OURS, lambda port, _dir, _text: S.claude_fake_argv(port), key="server")
+    floor = Target(FLOOR, floor_argv, key=FLOOR_KEY)
     if not with_peers:
-        return [ours]
+        return [ours, floor]
     fast = Target(
         f"{OURS} +httptools/uvloop",
         ours.start,
         key="server_fast",
         env={**os.environ, "PYTHONPATH": str(peers.FAST_LIB)},
     )
-    found = [ours, fast] if peers.FAST_LIB.exists() else [ours]
+    found = [ours, fast, floor] if peers.FAST_LIB.exists() else [ours, floor]
     for peer in peers.SERVER_PEERS:
         words = (1_000 if peer.name == "fakellm" else 3_000) if peer.streams_text else None
         found.append(Target(peer.name, peer.argv, peer.prefix, words))
@@ -76,7 +117,7 @@ def started(target: Target, text: str, workdir: Path) -> Iterator[tuple[str, flo
         cwd=workdir,
         env=target.env,
     ) as (_proc, seconds):
-        if target.key:
+        if target.ours:
             S.script(base, text)
         yield base, seconds
 
@@ -103,12 +144,11 @@ def start_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figur
         target = by_name[name]
         out.append(
             figure(
-                target.figure_name("start")
-                if not target.key
-                else f"start{target.key.removeprefix('server')}.messages",
+                target.figure_name("start"),
                 median(values),
                 "s",
-                f"{name}: start to first POST /v1/messages",
+                f"{name}: start to first POST"
+                + ("" if target.key == FLOOR_KEY else " /v1/messages"),
                 peer=None if target.key else name,
                 kind="start",
                 face="server",
@@ -156,6 +196,13 @@ def stream_times(found: list[Target], workdir: Path, rounds: int) -> dict[str, l
     return out
 
 
+def to_floor(values: list[float], floor: list[float]) -> float | None:
+    """Median of the per-round ratios to the floor, over the rounds both have (a stream that
+    ran out of budget stops early; the rounds it ran are the first ones)."""
+    n = min(len(values), len(floor))
+    return ratio(values[:n], floor[:n]) if n else None
+
+
 def speed_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figure]:
     by_name = {t.name: t for t in found}
     out: list[Figure] = []
@@ -163,9 +210,12 @@ def speed_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figur
         ("create", create_times(found, workdir, rounds)),
         ("stream", stream_times(found, workdir, max(2, rounds // 3))),
     ):
+        floor = times.get(FLOOR, [])
         for name, values in times.items():
             target = by_name[name]
             label = f"{name} {kind}" + (" (~1,000 deltas)" if kind == "stream" else "")
+            versus = None if name == FLOOR else to_floor(values, floor)
+            extra = {} if versus is None else {"ratio": versus, "ratio_of": "loopback floor"}
             out.append(
                 figure(
                     target.figure_name(kind),
@@ -176,6 +226,7 @@ def speed_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figur
                     peer=None if target.key else name,
                     kind=kind,
                     face="server",
+                    **({"floor": True} if name == FLOOR else extra),
                 )
             )
     return out
@@ -185,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", action="store_true", help="one JSON line for benchmarks/run.py")
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
-    parser.add_argument("--no-peers", action="store_true", help="measure claude-fake serve only")
+    parser.add_argument("--no-peers", action="store_true", help="skip the peers")
     args = parser.parse_args(argv)
     with_peers = not args.no_peers and peers.STAMP.exists()
     found = targets(with_peers)
@@ -194,6 +245,13 @@ def main(argv: list[str] | None = None) -> int:
         figures = start_figures(found, workdir, 2 if args.quick else 3)
         figures += speed_figures(found, workdir, 6 if args.quick else 18)
     emit(figures, args.json)
+    if not args.json:
+        sys.stdout.write("\n")
+        for verdict in _targets.loopback({f["name"]: f for f in figures}):
+            result = {True: "PASS", False: "FAIL", None: "n/a"}[verdict["pass"]]
+            result = "info" if verdict.get("info") and verdict["value"] is not None else result
+            line = f"{verdict['target']:<46} {result:<5} {verdict['shown']:>7}  {verdict['basis']}"
+            sys.stdout.write(line + "\n")
     return 0
 
 

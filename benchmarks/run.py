@@ -201,6 +201,8 @@ def table(figures: list[dict[str, Any]], verdicts: list[dict[str, Any]], notes: 
     rows += ["", f"{'target':<52} {'result':<6} {'measured':>10}  basis", "-" * 94]
     for verdict in verdicts:
         result = {True: "PASS", False: "FAIL", None: "n/a"}[verdict["pass"]]
+        if verdict.get("info") and verdict["value"] is not None:
+            result = "info"  # no target: shown beside one, never PASS nor FAIL
         rows.append(
             f"{verdict['target']:<52} {result:<6} {verdict['shown']:>10}  {verdict['basis']}"
         )
