@@ -186,8 +186,11 @@ def stream_times(found: list[Target], workdir: Path, rounds: int) -> dict[str, l
         for name, client in clients.items():
             consume(client, args)  # warm-up
             out[name] = []
-        for _ in range(rounds):
-            for name, client in clients.items():
+        names = list(clients)
+        for round_no in range(rounds):
+            shift = round_no % len(names) if names else 0  # rotate the order, as interleaved() does
+            for name in names[shift:] + names[:shift]:
+                client = clients[name]
                 if sum(out[name]) > STREAM_BUDGET_S:
                     continue
                 start = time.perf_counter()

@@ -41,7 +41,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .engine import FakeClaude
-    from .server import Hub, build_app
+    from .server import Hub, build_app, uvicorn_options
 
     if args.record_mode != "none" and args.host not in LOOPBACK and not args.require_api_key:
         from .errors import ConfigError
@@ -63,14 +63,7 @@ def _serve(args: argparse.Namespace) -> int:
         assert_all_used=False,
     )
     sys.stderr.write(f"claude-fake {__version__} serving on http://{args.host}:{args.port}\n")
-    uvicorn.run(
-        build_app(Hub(fake)),
-        host=args.host,
-        port=args.port,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-    )
+    uvicorn.run(build_app(Hub(fake)), host=args.host, port=args.port, **uvicorn_options())
     return 0
 
 
