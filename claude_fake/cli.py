@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .engine import FakeClaude
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +30,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--validate", default="strict", choices=["strict", "lenient", "off"])
     serve.add_argument("--require-api-key", default=None, metavar="KEY")
     serve.add_argument("--replay-timing", default="instant", choices=["instant", "recorded"])
+    serve.add_argument(
+        "--reply", default=None, metavar="TEXT", help="answer every Messages request with TEXT"
+    )
+    serve.add_argument(
+        "--replies",
+        default=None,
+        metavar="FILE",
+        help="script the replies in FILE: a JSON list of POST /_fake/replies bodies",
+    )
     cassette = verbs.add_parser("cassette", help="inspect cassettes")
     cassette_verbs = cassette.add_subparsers(dest="cassette_verb", required=True)
     show = cassette_verbs.add_parser("show", help="print a cassette as a transcript")
@@ -62,9 +76,36 @@ def _serve(args: argparse.Namespace) -> int:
         replay_timing=args.replay_timing,
         assert_all_used=False,
     )
+    _script(fake, args.reply, args.replies)
     sys.stderr.write(f"claude-fake {__version__} serving on http://{args.host}:{args.port}\n")
     uvicorn.run(build_app(Hub(fake)), host=args.host, port=args.port, **uvicorn_options())
     return 0
+
+
+def _script(fake: FakeClaude, text: str | None, path: str | None) -> None:
+    """Queue the replies of ``--replies FILE``, then ``--reply TEXT`` (used for every request
+    after them), exactly as ``POST /_fake/replies`` would; ``/_fake/reset`` forgets them too."""
+    import json
+
+    from .errors import ClaudeFakeError, ConfigError
+    from .http_api import add_reply
+
+    if path is not None:
+        try:
+            loaded = json.loads(Path(path).read_bytes())
+        except (OSError, ValueError) as exc:
+            raise ConfigError(
+                f"--replies {path}: cannot read it as JSON ({exc}).",
+                fix='Give a JSON list of reply objects, e.g. [{"content": "Hello"}].',
+            ) from None
+        for index, item in enumerate(loaded if isinstance(loaded, list) else [loaded]):
+            try:
+                add_reply(fake, json.dumps(item).encode())
+            except ClaudeFakeError as exc:
+                what = f"--replies {path}, item {index}: {exc.what}"
+                raise ConfigError(what, why=exc.why, fix=exc.fix) from None
+    if text is not None:
+        add_reply(fake, json.dumps({"content": text, "times": None}).encode())
 
 
 def _cassette(args: argparse.Namespace) -> int:
