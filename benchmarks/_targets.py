@@ -129,7 +129,16 @@ def _start(figs: Figures) -> list[Verdict]:
                 value,
                 0.5,
                 f"{value:.2f}x",
-                f"first POST /v1/messages, vs {fastest[0]}",
+                f"first POST /v1/messages, vs {fastest[0]}; each started with its text",
+            )
+        )
+    generated = _value(figs, "start.generated")
+    if generated is not None and fastest is not None:
+        out.append(
+            _info(
+                "  start with the generator vs the fastest peer",
+                generated / fastest[1],
+                f"no --reply: the first POST loads Faker; vs {fastest[0]}",
             )
         )
     return out

@@ -15,7 +15,6 @@ import argparse
 import contextlib
 import hashlib
 import json
-import os
 import sys
 import tempfile
 import time
@@ -88,17 +87,14 @@ def floor_argv(port: int, workdir: Path, text: str) -> list[str]:
 
 def targets(with_peers: bool) -> list[Target]:
     """claude-fake first, then the loopback floor, then every peer (when they are installed)."""
-    ours = Target(OURS, lambda port, _dir, _text: S.claude_fake_argv(port), key="server")
+    # started answering the text, as every peer is (`--reply`), then scripted the same over HTTP
+    ours = Target(
+        OURS, lambda port, _dir, text: S.claude_fake_argv(port, "--reply", text), key="server"
+    )
     floor = Target(FLOOR, floor_argv, key=FLOOR_KEY)
     if not with_peers:
         return [ours, floor]
-    fast = Target(
-        f"{OURS} +httptools/uvloop",
-        ours.start,
-        key="server_fast",
-        env={**os.environ, "PYTHONPATH": str(peers.FAST_LIB)},
-    )
-    found = [ours, fast, floor] if peers.FAST_LIB.exists() else [ours, floor]
+    found = [ours, floor]
     for peer in peers.SERVER_PEERS:
         words = (1_000 if peer.name == "fakellm" else 3_000) if peer.streams_text else None
         found.append(Target(peer.name, peer.argv, peer.prefix, words))
@@ -127,18 +123,26 @@ def start_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figur
     times: dict[str, list[float]] = {t.name: [] for t in found}
     by_name = {t.name: t for t in found}
     models: list[float] = []
+    generated: list[float] = []
     for _ in range(rounds):
         for target in found:
             with started(target, P.SHORT_REPLY, workdir) as (_url, seconds):
                 times[target.name].append(seconds)
-        port = S.free_port()
-        url = f"http://{S.HOST}:{port}/v1/models"
-        with S.running(S.claude_fake_argv(port), url, post=False) as (_proc, seconds):
-            models.append(seconds)
+        for post, into in ((False, models), (True, generated)):  # no script: the generator
+            port = S.free_port()
+            url = f"http://{S.HOST}:{port}/v1/{'messages' if post else 'models'}"
+            with S.running(S.claude_fake_argv(port), url, post=post) as (_proc, seconds):
+                into.append(seconds)
     out = [
         figure(
             "start.models", median(models), "s", "claude-fake serve: start to first GET /v1/models"
-        )
+        ),
+        figure(
+            "start.generated",
+            median(generated),
+            "s",
+            "claude-fake serve: start to first POST /v1/messages (generator, loads Faker)",
+        ),
     ]
     for name, values in times.items():
         target = by_name[name]

@@ -28,11 +28,6 @@ REQUIREMENTS = (
     "llmock==0.2.2",
 )
 
-# What ``claude-fake serve`` would gain from uvicorn's fast protocol and loop: installed apart (for
-# this interpreter) and put on PYTHONPATH for one extra row, leaving the project's .venv alone.
-FAST_LIB = VENV / "fastlib"
-FAST_REQUIREMENTS = ("httptools==0.9.0", "uvloop==0.23.0")
-
 Argv = Callable[[int, Path, str], list[str]]
 
 
@@ -130,7 +125,7 @@ SERVER_PEERS = (
 
 def ensure_venv(log: Callable[[str], None]) -> str | None:
     """Create or update the peers' virtualenv; None when ready, else why it is not."""
-    wanted = "\n".join(REQUIREMENTS + FAST_REQUIREMENTS)
+    wanted = "\n".join(REQUIREMENTS)
     if STAMP.exists() and STAMP.read_text() == wanted:
         return None
     log(f"installing peers into {VENV.relative_to(HERE.parent)} (once) ...")
@@ -149,14 +144,6 @@ def ensure_venv(log: Callable[[str], None]) -> str | None:
             [*pip, *REQUIREMENTS],
             check=True,
             timeout=900,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        fast = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-        subprocess.run(
-            [*fast, "--upgrade", "--target", str(FAST_LIB), *FAST_REQUIREMENTS],
-            check=True,
-            timeout=600,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
