@@ -132,6 +132,15 @@ def _start(figs: Figures) -> list[Verdict]:
                 f"first POST /v1/messages, vs {fastest[0]}; each started with its text",
             )
         )
+    bare = _value(figs, "start.uvicorn_floor")
+    if bare is not None and fastest is not None:
+        out.append(
+            _info(
+                "  bare uvicorn app vs the fastest peer",
+                bare / fastest[1],
+                f"an ASGI app that only answers, under uvicorn; vs {fastest[0]}",
+            )
+        )
     generated = _value(figs, "start.generated")
     if generated is not None and fastest is not None:
         out.append(

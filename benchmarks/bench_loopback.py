@@ -36,7 +36,8 @@ from bench_inprocess import consume
 OURS = "claude-fake"
 FLOOR = "loopback floor (canned bytes, asyncio)"
 FLOOR_KEY = "floor_server"
-FLOOR_SCRIPT = Path(__file__).resolve().parent / "floor_server.py"
+HERE = Path(__file__).resolve().parent
+FLOOR_SCRIPT = HERE / "floor_server.py"
 STREAM_BUDGET_S = 25.0  # per server: a peer that paces its stream gets fewer rounds
 
 
@@ -85,6 +86,13 @@ def floor_argv(port: int, workdir: Path, text: str) -> list[str]:
     return [sys.executable, str(FLOOR_SCRIPT), "--port", str(port), *files]
 
 
+def uvicorn_floor_argv(port: int) -> list[str]:
+    """A bare ASGI app under uvicorn (with claude-fake's uvicorn options) on ``port``."""
+    options = ["--log-level", "warning", "--no-access-log", "--lifespan", "off"]
+    app = ["uvicorn_floor:app", "--app-dir", str(HERE)]
+    return [sys.executable, "-m", "uvicorn", *app, "--host", S.HOST, "--port", str(port), *options]
+
+
 def targets(with_peers: bool) -> list[Target]:
     """claude-fake first, then the loopback floor, then every peer (when they are installed)."""
     # started answering the text, as every peer is (`--reply`), then scripted the same over HTTP
@@ -124,6 +132,7 @@ def start_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figur
     by_name = {t.name: t for t in found}
     models: list[float] = []
     generated: list[float] = []
+    bare: list[float] = []
     for _ in range(rounds):
         for target in found:
             with started(target, P.SHORT_REPLY, workdir) as (_url, seconds):
@@ -133,9 +142,19 @@ def start_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figur
             url = f"http://{S.HOST}:{port}/v1/{'messages' if post else 'models'}"
             with S.running(S.claude_fake_argv(port), url, post=post) as (_proc, seconds):
                 into.append(seconds)
+        port = S.free_port()
+        bare_url = f"http://{S.HOST}:{port}/v1/messages"
+        with S.running(uvicorn_floor_argv(port), bare_url, post=True) as (_proc, seconds):
+            bare.append(seconds)
     out = [
         figure(
             "start.models", median(models), "s", "claude-fake serve: start to first GET /v1/models"
+        ),
+        figure(
+            "start.uvicorn_floor",
+            median(bare),
+            "s",
+            "bare ASGI app under uvicorn: start to first POST",
         ),
         figure(
             "start.generated",
