@@ -132,24 +132,15 @@ def _start(figs: Figures) -> list[Verdict]:
                 f"first POST /v1/messages, vs {fastest[0]}; each started with its text",
             )
         )
-    bare = _value(figs, "start.uvicorn_floor")
-    if bare is not None and fastest is not None:
-        out.append(
-            _info(
-                "  bare uvicorn app vs the fastest peer",
-                bare / fastest[1],
-                f"an ASGI app that only answers, under uvicorn; vs {fastest[0]}",
-            )
-        )
-    generated = _value(figs, "start.generated")
-    if generated is not None and fastest is not None:
-        out.append(
-            _info(
-                "  start with the generator vs the fastest peer",
-                generated / fastest[1],
-                f"no --reply: the first POST loads Faker; vs {fastest[0]}",
-            )
-        )
+    beside = (
+        ("start.uvicorn_floor", "bare uvicorn app", "an ASGI app that only answers, under uvicorn"),
+        ("start.generated", "start with the generator", "no --reply: the first POST loads Faker"),
+    )
+    for name, label, what in beside:
+        value = _value(figs, name)
+        if value is not None and fastest is not None:
+            basis = f"{what}; vs {fastest[0]}"
+            out.append(_info(f"  {label} vs the fastest peer", value / fastest[1], basis))
     return out
 
 
