@@ -128,3 +128,39 @@ def test_the_prompt_walk_counts_what_count_tokens_counts(body: dict) -> None:
     from claude_fake import prompt, tokens
 
     assert prompt.walk(body).total == tokens.count(body)
+
+
+def test_with_body_copies_every_other_field() -> None:
+    import dataclasses
+
+    from claude_fake.model import FakeRequest
+
+    values = {f.name: f"value of {f.name}" for f in dataclasses.fields(FakeRequest)}
+    request = FakeRequest(**values)
+    assert request.with_body({"new": 1}) == dataclasses.replace(request, body={"new": 1})
+
+
+def test_ids_from_int_and_bool_seeds_differ() -> None:
+    assert ids.make_id("msg", 1, 0) != ids.make_id("msg", True, 0)
+    assert ids.make_id("msg", 1, 0) == ids.make_id("msg", 1, 0)
+
+
+def test_a_scripted_text_answer_imports_neither_the_sdk_nor_faker() -> None:
+    # `claude-fake serve --reply` and POST /_fake/replies answer without these slow imports
+    code = (
+        "import json, sys\n"
+        "from claude_fake import FakeClaude\n"
+        "from claude_fake.model import FakeRequest\n"
+        "fake = FakeClaude()\n"
+        "fake.reply('hi', times=None)\n"
+        "body = {'model': 'claude-sonnet-4-6', 'max_tokens': 9, 'messages': "
+        "[{'role': 'user', 'content': 'Hello'}]}\n"
+        "headers = {'anthropic-version': '2023-06-01', 'x-api-key': 'k'}\n"
+        "request = FakeRequest(method='POST', path='/v1/messages', headers=headers, "
+        "raw=json.dumps(body).encode())\n"
+        "assert fake.handle(request).status == 200\n"
+        "print(sorted(m for m in ('anthropic', 'pydantic', 'faker', 'jsonschema') "
+        "if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
