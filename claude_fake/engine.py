@@ -32,12 +32,12 @@ from .clock import Clock
 from .config import FakeConfig, merge
 from .errors import ClaudeFakeError, ScenarioExhausted, ScriptError, UnusedScript
 from .model import NO_PLAN, FakeRequest, FakeResponse, StreamPlan
-from .snapshot import RequestLog
 
 if TYPE_CHECKING:
     import anthropic
 
     from .cassette.source import CassetteSource
+    from .snapshot import RequestLog
 
 FAKE_KEY = "sk-ant-fake-key"
 FAKE_ORIGIN = "http://claude-fake.local"
@@ -203,6 +203,8 @@ class FakeClaude:
 
         A list; ``== snapshot`` (syrupy) compares its stable form (ids, dates, SDK headers masked).
         """
+        from .snapshot import RequestLog  # with the cassette redactor: off the start-up path
+
         with self._lock:  # records are built once, on the first read after they were logged
             self._records.extend(
                 dataclasses.replace(request, response=response.answer, source=response.source)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import render
-from .cassette.redact import CREDENTIAL_HEADERS, REDACTED
+from .credentials import CREDENTIAL_HEADERS, REDACTED
 from .errors import ClaudeFakeError
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .cassette.redact import CREDENTIAL_HEADERS, REDACTED
+from .credentials import CREDENTIAL_HEADERS, REDACTED
 from .model import FakeRequest
 
 __all__ = ["DROPPED_HEADERS", "RequestLog", "mask_text", "matcher", "serialize"]

@@ -7,13 +7,11 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from ..credentials import CREDENTIAL_HEADERS, REDACTED
 from .format import Interaction
 
-REDACTED = "<redacted>"
 SECRET = re.compile(r"sk-ant-[A-Za-z0-9_\-]*")
 
-# Credentials: never stored, whatever the configuration says.
-CREDENTIAL_HEADERS = frozenset({"x-api-key", "authorization", "cookie", "proxy-authorization"})
 # Request headers that only describe one connection or one attempt.
 VOLATILE_REQUEST_HEADERS = frozenset(
     {
