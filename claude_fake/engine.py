@@ -364,7 +364,17 @@ class FakeClaude:
             return faults.error_response(fault, request_id)
         plan = faults.stream_plan(fault, request_id) if fault is not None else NO_PLAN
         if name == "messages":
-            return self._messages(request, request_id, plan)
+            if fault is None or not fault.mid_stream:
+                return self._messages(request, request_id, plan)
+            streamed = False
+            try:
+                answered = self._messages(request, request_id, plan)
+                streamed = answered.chunks is not None
+                return answered
+            finally:
+                if not streamed:  # no stream to break (a 400, a miss): the next stream gets it
+                    with self._lock:
+                        fault.used -= 1
         if name == "count_tokens":
             return answer.json_response(self._count(request), request_id, plan=plan)
         if name == "models":

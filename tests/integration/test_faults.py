@@ -226,6 +226,24 @@ async def test_an_error_mid_stream_raises_from_the_stream(
     assert attempts(fake) == [0]  # never retried
 
 
+def test_a_mid_stream_fault_waits_for_a_stream_to_break(fake: FakeClaude) -> None:
+    fake.fail("overloaded_error", after_events=1)
+    fake.reply(LONG, when=lambda request: "go" in request.text, times=None)
+    client = fake.client(max_retries=0)
+    args: dict[str, Any] = {"model": "claude-sonnet-4-6", "max_tokens": 64}
+
+    def stream(text: str) -> None:
+        with client.messages.stream(messages=[{"role": "user", "content": text}], **args) as s:
+            s.get_final_message()
+
+    with pytest.raises(anthropic.InternalServerError):  # no reply for it: no stream to break
+        stream("stop")
+    with pytest.raises(anthropic.APIStatusError) as caught:  # the fault lands on the next stream
+        stream("go")
+    assert caught.value.status_code == 200
+    fake.problems.clear()
+
+
 async def test_a_drop_mid_stream_raises_and_never_hangs(fake: FakeClaude, call: Call) -> None:
     if not call.streams:
         pytest.skip("a drop after N events needs a stream")
