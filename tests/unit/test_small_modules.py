@@ -164,3 +164,15 @@ def test_a_scripted_text_answer_imports_neither_the_sdk_nor_faker() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("seed", [0, 1, 12345])
+def test_the_generator_words_are_faker_en_us_words(seed: int) -> None:
+    from faker import Faker
+
+    from claude_fake import FakeClaude
+
+    ours, theirs = FakeClaude()._words_faker(), Faker("en_US")
+    ours.seed_instance(seed)
+    theirs.seed_instance(seed)
+    assert [ours.sentence(n) for n in (3, 8, 20)] == [theirs.sentence(n) for n in (3, 8, 20)]
