@@ -46,20 +46,15 @@ def _bin(name: str) -> str:
     return str(VENV / "bin" / name)
 
 
+def _listen(port: int) -> list[str]:
+    return ["--host", "127.0.0.1", "--port", str(port)]
+
+
 def _fakellm(port: int, workdir: Path, text: str) -> list[str]:
     config = workdir / f"fakellm-{port}.yaml"
     rule = {"version": 1, "rules": [{"name": "all", "when": {}, "respond": {"content": text}}]}
     config.write_text(json.dumps(rule))  # JSON is YAML
-    return [
-        _bin("fakellm"),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--config",
-        str(config),
-    ]
+    return [_bin("fakellm"), "serve", *_listen(port), "--config", str(config)]
 
 
 def _llm_mock_api(port: int, workdir: Path, text: str) -> list[str]:
@@ -84,35 +79,13 @@ def _llm_mock_api(port: int, workdir: Path, text: str) -> list[str]:
 
 
 def _mock_ai_api(port: int, workdir: Path, text: str) -> list[str]:
-    return [
-        _bin("python"),
-        "-m",
-        "uvicorn",
-        "app.anthropic_app:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
+    app = [_bin("python"), "-m", "uvicorn", "app.anthropic_app:app"]
+    return [*app, *_listen(port), "--log-level", "warning"]
 
 
 def _llmock(port: int, workdir: Path, text: str) -> list[str]:
-    return [
-        _bin("llmock"),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--latency-ms",
-        "0",
-        "--tool-mode",
-        "off",
-    ]
+    quiet = ["--log-level", "warning", "--latency-ms", "0", "--tool-mode", "off"]
+    return [_bin("llmock"), "serve", *_listen(port), *quiet]
 
 
 SERVER_PEERS = (

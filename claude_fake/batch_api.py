@@ -134,27 +134,25 @@ RESULTS_EARLY = (
 )
 
 
-def _unless_ended(
-    batch: Batch | None, batch_id: str, request_id: str, text: str
-) -> FakeResponse | None:
-    """404 for an unknown batch, 400 (worded by ``text``) for one still processing, else None."""
+def _ended(engine: FakeClaude, batch_id: str, request_id: str, text: str) -> Batch | FakeResponse:
+    """The batch if it has ended; else 404 for an unknown batch, or 400 (worded by ``text``) for
+    one still processing."""
+    batch = _find(engine, batch_id)
     if batch is None:
         return _missing(batch_id, request_id)
     if batch.ended_at is None:
         message = text.format(id=batch.id, status=batch.status)
         return api_error(400, "invalid_request_error", message, request_id)
-    return None
+    return batch
 
 
 def delete(
     engine: FakeClaude, request: FakeRequest, request_id: str, params: Params
 ) -> FakeResponse:
     """``DELETE /v1/messages/batches/{id}``: only a batch that has ended."""
-    batch = _find(engine, params["id"])
-    refused = _unless_ended(batch, params["id"], request_id, DELETE_EARLY)
-    if refused is not None:
-        return refused
-    assert batch is not None
+    batch = _ended(engine, params["id"], request_id, DELETE_EARLY)
+    if isinstance(batch, FakeResponse):
+        return batch
     engine.batches.remove(batch.id)
     return json_response({"id": batch.id, "type": "message_batch_deleted"}, request_id)
 
@@ -163,11 +161,9 @@ def results(
     engine: FakeClaude, request: FakeRequest, request_id: str, params: Params
 ) -> FakeResponse:
     """``GET /v1/messages/batches/{id}/results``: the JSONL file of an ended batch."""
-    batch = _find(engine, params["id"])
-    refused = _unless_ended(batch, params["id"], request_id, RESULTS_EARLY)
-    if refused is not None:
-        return refused
-    assert batch is not None
+    batch = _ended(engine, params["id"], request_id, RESULTS_EARLY)
+    if isinstance(batch, FakeResponse):
+        return batch
     headers = {"content-type": "application/binary", "request-id": request_id}
     return FakeResponse(status=200, headers=headers, body=batch.jsonl(), source="batch")
 
