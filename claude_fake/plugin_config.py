@@ -23,6 +23,16 @@ Mark = tuple[tuple[Any, ...], Mapping[str, Any]]
 CLI_SOURCE, MARKER_SOURCE, INI_SOURCE = "command line", "marker", "ini"
 
 
+def flag_of(key: str) -> str:
+    """The command-line flag of a setting: ``--claude-record-mode`` for ``record_mode``."""
+    return "--claude-" + key.replace("_", "-")
+
+
+def ini_of(key: str) -> str:
+    """The ini key of a setting: ``claude_record_mode`` for ``record_mode``."""
+    return "claude_" + key
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     """One setting users give as ``--claude-X`` and ``claude_X``."""
@@ -35,12 +45,12 @@ class Option:
     @property
     def flag(self) -> str:
         """The command-line flag."""
-        return "--claude-" + self.key.replace("_", "-")
+        return flag_of(self.key)
 
     @property
     def ini(self) -> str:
         """The ini key."""
-        return "claude_" + self.key
+        return ini_of(self.key)
 
 
 def _values(kind: type[cfg.RecordMode] | type[cfg.ValidateMode]) -> tuple[str, ...]:
@@ -105,9 +115,9 @@ MARKERS = (
 # -- parsing: one function for every source -----------------------------------------------------
 def _shown(source: str, key: str, value: object) -> str:
     if source == CLI_SOURCE:
-        return f"--claude-{key.replace('_', '-')}={value}"
+        return f"{flag_of(key)}={value}"
     if source == INI_SOURCE:
-        return f"claude_{key} = {value}"
+        return f"{ini_of(key)} = {value}"
     return f"{source} {key}={value!r}"
 
 
@@ -146,9 +156,9 @@ def parse_value(key: str, value: object, source: str) -> object:
 
 def _fix(source: str, key: str) -> str:
     if source == CLI_SOURCE:
-        return f"Pass one of them to --claude-{key.replace('_', '-')}."
+        return f"Pass one of them to {flag_of(key)}."
     if source == INI_SOURCE:
-        return f"Set claude_{key} to one of them in your pytest configuration."
+        return f"Set {ini_of(key)} to one of them in your pytest configuration."
     return "Fix the marker's argument."
 
 
@@ -291,10 +301,8 @@ def resolve_cassette(session: SessionSettings, test: TestId, given: object) -> P
     return path if path.suffix else path.with_suffix(".yaml")
 
 
-def live_skip_reason(*, marked: bool, live: bool, api_key: str | None) -> str | None:
+def live_skip_reason(*, live: bool, api_key: str | None) -> str | None:
     """Why a ``claude_live`` test must be skipped, or None when it may run."""
-    if not marked:
-        return None
     if not live:
         return "claude_live: runs against the live Claude API only with --claude-live"
     if not api_key:

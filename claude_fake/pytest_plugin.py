@@ -82,9 +82,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip ``claude_live`` tests unless ``--claude-live`` and a key are given."""
     live = config.stash[STATE].settings.live
-    reason = pc.live_skip_reason(
-        marked=True, live=live, api_key=os.environ.get("ANTHROPIC_API_KEY")
-    )
+    reason = pc.live_skip_reason(live=live, api_key=os.environ.get("ANTHROPIC_API_KEY"))
     if reason is None:
         return
     for item in items:

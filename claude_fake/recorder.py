@@ -12,25 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cassette.redact import HOP_RESPONSE_HEADERS
+from .credentials import CONNECTION_HEADERS
 from .errors import ClaudeFakeError
 from .model import FakeRequest
 
 # Request headers that belong to one connection; the client sets its own.
-HOP_BY_HOP = frozenset(
-    {
-        "host",
-        "content-length",
-        "connection",
-        "accept-encoding",
-        "keep-alive",
-        "transfer-encoding",
-        "te",
-        "upgrade",
-        "proxy-connection",
-    }
-)
-# Response headers that describe the transfer rather than the answer.
-RESPONSE_HOP_BY_HOP = HOP_RESPONSE_HEADERS
+HOP_BY_HOP = CONNECTION_HEADERS | {"te", "upgrade", "proxy-connection"}
 _BOUNDARIES = (b"\r\n\r\n", b"\n\n", b"\r\r")
 
 
@@ -122,7 +109,7 @@ class Recorder:
         kept = {
             k.lower(): v
             for k, v in response.headers.items()
-            if k.lower() not in RESPONSE_HOP_BY_HOP
+            if k.lower() not in HOP_RESPONSE_HEADERS
         }
         status, reason = response.status_code, response.reason_phrase
         streaming = "text/event-stream" in response.headers.get("content-type", "")

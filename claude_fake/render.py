@@ -20,7 +20,7 @@ THINKING_CHUNK_WORDS = 6
 
 # Blocks that arrive complete in ``content_block_start``, with no deltas.
 _DELTA_BLOCKS = {"text", "tool_use", "server_tool_use", "mcp_tool_use", "thinking", "compaction"}
-_TOOL_BLOCKS = {"tool_use", "server_tool_use", "mcp_tool_use"}
+TOOL_BLOCKS = frozenset({"tool_use", "server_tool_use", "mcp_tool_use"})
 _START_USAGE_DROP = ("iterations",)
 _DELTA_USAGE_KEYS = (
     "input_tokens",
@@ -66,7 +66,7 @@ def block_start(block: Mapping[str, Any]) -> dict[str, Any]:
         if block.get("citations"):
             start["citations"] = []
         return start
-    if kind in _TOOL_BLOCKS:
+    if kind in TOOL_BLOCKS:
         return {**block, "input": {}}
     if kind == "thinking":
         return {"type": "thinking", "thinking": "", "signature": ""}
@@ -83,7 +83,7 @@ def block_deltas(block: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
             yield {"type": "citations_delta", "citation": citation}
         for piece in text_chunks(block.get("text", "")):
             yield {"type": "text_delta", "text": piece}
-    elif kind in _TOOL_BLOCKS:
+    elif kind in TOOL_BLOCKS:
         for piece in _json_chunks(block.get("input", {})):
             yield {"type": "input_json_delta", "partial_json": piece}
     elif kind == "thinking":
@@ -142,7 +142,7 @@ def delta_events(index: int, block: Mapping[str, Any]) -> list[bytes]:
     kind = block.get("type")
     if kind == "text" and not block.get("citations"):
         return _string_events(prefix, "text_delta", "text", text_chunks(block.get("text", "")))
-    if kind in _TOOL_BLOCKS:
+    if kind in TOOL_BLOCKS:
         pieces = _json_chunks(block.get("input", {}))
         return _string_events(prefix, "input_json_delta", "partial_json", pieces)
     if kind == "thinking":

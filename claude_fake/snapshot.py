@@ -23,7 +23,6 @@ DROPPED_HEADERS = frozenset(
     {"user-agent", "host", "content-length", "accept-encoding", "connection", "keep-alive"}
 )
 DROPPED_PREFIXES = ("x-stainless-",)
-SECRET_HEADERS = CREDENTIAL_HEADERS
 OPAQUE_KEYS = frozenset({"signature", "encrypted_content"})
 
 _ID = re.compile(r"\b(msg|toolu|srvtoolu|mcptoolu|req|msgbatch|file|compact)_[0-9A-Za-z]{12,}\b")
@@ -63,7 +62,7 @@ def _headers(headers: Mapping[str, str], ids: _Ids) -> dict[str, str]:
         key = name.lower()
         if key in DROPPED_HEADERS or key.startswith(DROPPED_PREFIXES):
             continue
-        out[key] = REDACTED if key in SECRET_HEADERS else mask_text(str(headers[name]), ids)
+        out[key] = REDACTED if key in CREDENTIAL_HEADERS else mask_text(str(headers[name]), ids)
     return out
 
 

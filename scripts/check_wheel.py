@@ -7,13 +7,14 @@ import zipfile
 
 
 def main(path: str) -> int:
-    names = set(zipfile.ZipFile(path).namelist())
+    with zipfile.ZipFile(path) as wheel:
+        names = set(wheel.namelist())
+        entry = next((n for n in names if n.endswith("entry_points.txt")), None)
+        text = wheel.read(entry).decode() if entry else ""
     wanted = ["claude_fake/py.typed", "claude_fake/pytest_plugin.py"]
     missing = [n for n in wanted if n not in names]
     if not any(n.startswith("claude_fake/schemas/") and n.endswith(".json") for n in names):
         missing.append("claude_fake/schemas/*.json")
-    entry = next((n for n in names if n.endswith("entry_points.txt")), None)
-    text = zipfile.ZipFile(path).read(entry).decode() if entry else ""
     if "pytest11" not in text or "claude-fake" not in text:
         missing.append("entry points pytest11 and console script")
     if missing:

@@ -7,25 +7,15 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from ..credentials import CREDENTIAL_HEADERS, REDACTED
+from ..credentials import CONNECTION_HEADERS, CREDENTIAL_HEADERS, REDACTED, SECRET
 from .format import Interaction
 
-SECRET = re.compile(r"sk-ant-[A-Za-z0-9_\-]*")
-
 # Request headers that only describe one connection or one attempt.
-VOLATILE_REQUEST_HEADERS = frozenset(
-    {
-        "host",
-        "content-length",
-        "connection",
-        "accept-encoding",
-        "keep-alive",
-        "transfer-encoding",
-        "x-stainless-retry-count",
-        "x-stainless-timeout",
-        "x-stainless-read-timeout",
-    }
-)
+VOLATILE_REQUEST_HEADERS = CONNECTION_HEADERS | {
+    "x-stainless-retry-count",
+    "x-stainless-timeout",
+    "x-stainless-read-timeout",
+}
 # Response headers that identify the account or one call; removed by default.
 DENY_RESPONSE_HEADERS = frozenset(
     {

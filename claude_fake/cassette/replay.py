@@ -154,13 +154,7 @@ def request_summary(req: fmt.RecordedRequest) -> str:
     return " ".join(parts)
 
 
-def summary(interaction: fmt.Interaction) -> str:
-    """A one-line description of an interaction's request."""
-    return request_summary(interaction.request)
-
-
 # -- a stream folded into its Message, by the SDK's accumulator rules (WIRE.md §4.5) ----------
-_TOOL_BLOCKS = ("tool_use", "server_tool_use", "mcp_tool_use")
 _USAGE_IF_SET = (
     "input_tokens",
     "cache_creation_input_tokens",
@@ -178,7 +172,7 @@ def _apply_delta(
     kind, btype = delta.get("type"), block.get("type")
     if kind == "text_delta" and btype == "text":
         block["text"] = block.get("text", "") + delta.get("text", "")
-    elif kind == "input_json_delta" and btype in _TOOL_BLOCKS:
+    elif kind == "input_json_delta" and btype in render.TOOL_BLOCKS:
         partial[i] = partial.get(i, "") + delta.get("partial_json", "")
     elif kind == "citations_delta" and btype == "text":
         block["citations"] = [*(block.get("citations") or []), delta.get("citation")]

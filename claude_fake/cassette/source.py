@@ -77,6 +77,7 @@ class CassetteSource:
             self._index.setdefault(found.key, []).append(position)
         self._played: set[int] = set()
         self._recorded: list[fmt.Interaction] = []
+        self._fresh: set[match.Key] = set()  # match keys of what this session recorded (mode ALL)
         self._lock = threading.Lock()
         self._recorder: Recorder | None = None
         self.stats: dict[str, int] = {"replayed": 0, "recorded": 0, "misses": 0}
@@ -235,6 +236,8 @@ class CassetteSource:
         clean = redact.redact(interaction, self._redact)
         with self._lock:
             self._recorded.append(clean)
+            if self.record_mode is RecordMode.ALL:
+                self._fresh.add(self._recorded_shape(clean.request).key)
             self.stats["recorded"] += 1
             store.save(self.path, self._to_write())
             self.written = True
@@ -243,11 +246,10 @@ class CassetteSource:
         if self.record_mode is RecordMode.NEW_EPISODES:
             return [*self._cassette.interactions(), *self._recorded]
         if self.record_mode is RecordMode.ALL:
-            fresh = {self._recorded_shape(i.request).key for i in self._recorded}
             kept = [
                 self._cassette.interaction(i)
                 for i, found in enumerate(self._shapes)
-                if found.key not in fresh
+                if found.key not in self._fresh
             ]
             return [*kept, *self._recorded]
         return list(self._recorded)

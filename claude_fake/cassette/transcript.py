@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from .. import render
 from ..errors import CassetteCorrupt
 from . import format as fmt
 from . import redact, replay, store, vcr_backend
@@ -18,7 +19,7 @@ def _block_line(block: Any) -> str:
     kind = block.get("type", "?") if isinstance(block, dict) else "?"
     if kind == "text":
         detail = repr(block.get("text", ""))
-    elif kind in ("tool_use", "server_tool_use", "mcp_tool_use"):
+    elif kind in render.TOOL_BLOCKS:
         detail = f"{block.get('name')} {json.dumps(block.get('input'), ensure_ascii=False)}"
     elif kind == "thinking":
         detail = repr(block.get("thinking", ""))
@@ -56,7 +57,7 @@ def show(path: str | os.PathLike[str]) -> str:
         return f"{path}: no such cassette (or it is empty)"
     lines = [f"{path}: {len(interactions)} interaction(s)"]
     for number, interaction in enumerate(interactions, 1):
-        lines.append(f"#{number} -> {replay.summary(interaction)}")
+        lines.append(f"#{number} -> {replay.request_summary(interaction.request)}")
         lines.extend(_answer_lines(interaction.response))
     return "\n".join(lines)
 
@@ -114,13 +115,12 @@ def _problems(path: str, check: dict[tuple[str, bool], Validator]) -> list[str]:
         return [f"{path}: cannot be parsed: {type(exc).__name__}: {str(exc)[:300]}"]
     problems = [] if "version" in doc else [f"{path}: no 'version' key"]
     problems.extend(redact.secret_problems(text, path))
+    scan_decoded = "sk-ant-" not in text  # a key hidden in a gzip or escaped body
     for number, interaction in enumerate(interactions, 1):
         where = f"{path} #{number}"
         problems.extend(redact.header_problems(interaction.request.headers, where + " request"))
         problems.extend(redact.header_problems(interaction.response.headers, where + " response"))
-        if (
-            "sk-ant-" not in text
-        ):  # a key hidden in a gzip or escaped body: look in the decoded form
+        if scan_decoded:  # look in the decoded form
             decoded = json.dumps(fmt.readable(interaction), ensure_ascii=False)
             problems.extend(redact.secret_problems(decoded, where))
         try:
