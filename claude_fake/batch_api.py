@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .answer import api_error, json_response
 from .batches import Batch
+from .endpoints import limit_param
 from .model import FakeRequest, FakeResponse
 
 if TYPE_CHECKING:
@@ -67,19 +68,6 @@ def retrieve(
     return _shown(engine, request, batch, request_id)
 
 
-def _limit(request: FakeRequest) -> int | str:
-    values = request.params.get("limit")
-    if not values:
-        return 20
-    try:
-        limit = int(values[-1])
-    except ValueError:
-        return "limit: Input should be a valid integer, unable to parse string as an integer"
-    return (
-        limit if 1 <= limit <= 1000 else f"limit: Input should be between 1 and 1000, got {limit}"
-    )
-
-
 def _page(items: list[Batch], request: FakeRequest, limit: int) -> tuple[list[Batch], bool]:
     ids = [b.id for b in items]
     after, before = request.params.get("after_id"), request.params.get("before_id")
@@ -96,7 +84,7 @@ def listing(
     engine: FakeClaude, request: FakeRequest, request_id: str, params: Params
 ) -> FakeResponse:
     """``GET /v1/messages/batches``: newest first, paged by ``after_id`` / ``before_id``."""
-    limit = _limit(request)
+    limit = limit_param(request.params)
     if isinstance(limit, str):
         return api_error(400, "invalid_request_error", limit, request_id)
     engine.batches.process(engine.handle, engine.clock.now())

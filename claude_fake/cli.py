@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .config import RecordMode, ValidateMode
 
 if TYPE_CHECKING:
     from .engine import FakeClaude
@@ -23,11 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8787)
     serve.add_argument("--seed", type=int, default=0)
     serve.add_argument("--cassette", default=None, help="replay (or record) this cassette")
-    serve.add_argument(
-        "--record-mode", default="none", choices=["none", "once", "new_episodes", "all", "rewrite"]
-    )
+    serve.add_argument("--record-mode", default="none", choices=[m.value for m in RecordMode])
     serve.add_argument("--upstream", default="https://api.anthropic.com")
-    serve.add_argument("--validate", default="strict", choices=["strict", "lenient", "off"])
+    serve.add_argument("--validate", default="strict", choices=[m.value for m in ValidateMode])
     serve.add_argument("--require-api-key", default=None, metavar="KEY")
     serve.add_argument("--replay-timing", default="instant", choices=["instant", "recorded"])
     serve.add_argument(

@@ -81,7 +81,8 @@ def clear_thinking(messages: list[Any], edit: Mapping[str, Any]) -> tuple[list[A
         blocks = _blocks(messages[i])
         gone = [b for b in blocks if isinstance(b, dict) and b.get("type") in _THINKING]
         cleared += sum(tokens.block_tokens(b) for b in gone)
-        out[i] = {**messages[i], "content": [b for b in blocks if not any(b is g for g in gone)]}
+        kept = [b for b in blocks if not (isinstance(b, dict) and b.get("type") in _THINKING)]
+        out[i] = {**messages[i], "content": kept}
     entry = {
         "type": CLEAR_THINKING,
         "cleared_thinking_turns": len(chosen),

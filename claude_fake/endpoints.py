@@ -61,25 +61,26 @@ def method_not_allowed(request: FakeRequest, request_id: str) -> FakeResponse:
     )
 
 
-def _int_param(params: Mapping[str, list[str]], name: str, default: int) -> int | str:
-    values = params.get(name)
+def limit_param(params: Mapping[str, list[str]]) -> int | str:
+    """The ``limit`` of a list endpoint (default 20), or the API's message for a bad one."""
+    values = params.get("limit")
     if not values:
-        return default
+        return 20
     try:
-        return int(values[-1])
+        limit = int(values[-1])
     except ValueError:
-        return f"{name}: Input should be a valid integer, unable to parse string as an integer"
+        return "limit: Input should be a valid integer, unable to parse string as an integer"
+    if not 1 <= limit <= 1000:
+        return f"limit: Input should be between 1 and 1000, got {limit}"
+    return limit
 
 
 def models_list(request: FakeRequest, request_id: str) -> FakeResponse:
     """``GET /v1/models``: a page of the catalogue."""
     params = request.params
-    limit = _int_param(params, "limit", 20)
+    limit = limit_param(params)
     if isinstance(limit, str):
         return api_error(400, "invalid_request_error", limit, request_id)
-    if not 1 <= limit <= 1000:
-        text = f"limit: Input should be between 1 and 1000, got {limit}"
-        return api_error(400, "invalid_request_error", text, request_id)
     lifecycles = params.get("lifecycle[]", []) + params.get("lifecycle", [])
     bad = [v for v in lifecycles if v not in ("active", "deprecated", "retired")]
     if bad:

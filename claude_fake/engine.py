@@ -30,7 +30,13 @@ from . import (
 from . import blocks as blocks_module
 from .clock import Clock
 from .config import FakeConfig, merge
-from .errors import ClaudeFakeError, ScenarioExhausted, ScriptError, UnusedScript
+from .errors import (
+    CassetteMismatch,
+    ClaudeFakeError,
+    ScenarioExhausted,
+    ScriptError,
+    UnusedScript,
+)
 from .model import NO_PLAN, FakeRequest, FakeResponse, StreamPlan
 
 if TYPE_CHECKING:
@@ -297,7 +303,7 @@ class FakeClaude:
     def _own_error(self, exc: ClaudeFakeError, request_id: str) -> FakeResponse:
         with self._lock:
             self.problems.append(str(exc).removeprefix("claude_fake: "))
-        source = "miss" if type(exc).__name__ == "CassetteMismatch" else "error"
+        source = "miss" if isinstance(exc, CassetteMismatch) else "error"
         return answer.api_error(
             500, "api_error", str(exc), request_id, headers=OWN_ERROR_HEADERS, source=source
         )
@@ -332,9 +338,10 @@ class FakeClaude:
             except (ValueError, UnicodeDecodeError) as exc:
                 text = f"There was an error parsing the body of your request as JSON: {exc}"
                 return request, answer.api_error(400, "invalid_request_error", text, request_id)
-        if violation is None and name in ("messages", "count_tokens", "batch_create"):
+        kind = BODY_KINDS.get(name)
+        if violation is None and kind is not None:
             violation = validate.validate_body(
-                BODY_KINDS[name],
+                kind,
                 request.body,
                 api_version=request.api_version,
                 betas=request.betas,

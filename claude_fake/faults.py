@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, get_args, get_origin
 
-from . import render, sse
+from . import answer, render, sse
 from .errors import ScriptError
 from .model import FakeResponse, StreamPlan
 
@@ -262,14 +262,13 @@ def _error_payload(fault: Fault, request_id: str) -> dict[str, Any]:
 
 def error_response(fault: Fault, request_id: str) -> FakeResponse:
     """The HTTP error answer of a fault."""
-    payload = _error_payload(fault, request_id)
-    return FakeResponse(
+    return answer.json_response(
+        _error_payload(fault, request_id),
+        request_id,
         status=fault.status,
-        headers=error_headers(fault, request_id),
-        body=render.message_json(payload),
-        plan=StreamPlan(first_byte_delay=fault.first_byte_delay),
         source="fault",
-        answer=payload,
+        plan=StreamPlan(first_byte_delay=fault.first_byte_delay),
+        headers=error_headers(fault, request_id),
     )
 
 

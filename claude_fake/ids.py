@@ -7,14 +7,7 @@ import hashlib
 
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _TABLE = bytes(ord(_ALPHABET[i % len(_ALPHABET)]) for i in range(256))
-_PREFIXES = {
-    "msg": "msg_01",
-    "toolu": "toolu_01",
-    "srvtoolu": "srvtoolu_01",
-    "req": "req_011C",
-    "msgbatch": "msgbatch_01",
-    "mcptoolu": "mcptoolu_01",
-}
+_PREFIXES = {"req": "req_011C"}  # every other kind: f"{kind}_01"
 
 
 @functools.lru_cache(maxsize=256, typed=True)  # seed 1 and True name different ids

@@ -18,7 +18,7 @@ TEXT_CHUNK_WORDS = 3
 JSON_CHUNK_CHARS = 24
 THINKING_CHUNK_WORDS = 6
 
-# Blocks that arrive complete in ``content_block_start``, with no deltas.
+# Blocks whose content arrives in deltas (the others come complete in ``content_block_start``).
 _DELTA_BLOCKS = {"text", "tool_use", "server_tool_use", "mcp_tool_use", "thinking", "compaction"}
 TOOL_BLOCKS = frozenset({"tool_use", "server_tool_use", "mcp_tool_use"})
 _START_USAGE_DROP = ("iterations",)
