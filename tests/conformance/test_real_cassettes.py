@@ -9,21 +9,18 @@ Recorded errors must raise the SDK exception class of their status.
 from __future__ import annotations
 
 import inspect
-import json
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import anthropic
-import httpx2
 import pytest
+from sdk_helpers import sdk_client
 
 from claude_fake.cassette import format as fmt
 from claude_fake.cassette import replay, store
 from claude_fake.cassette.source import CassetteSource
 from claude_fake.config import RecordMode
-from claude_fake.model import FakeRequest
 
 ROOT = Path(__file__).resolve().parents[2] / "cassettes" / "real"
 CASSETTES = sorted(ROOT.rglob("*.yaml"))
@@ -36,33 +33,6 @@ ERRORS: dict[int, type[anthropic.APIStatusError]] = {
     500: anthropic.InternalServerError,
     529: anthropic.OverloadedError,
 }
-
-
-def sdk_client(answer: Callable[[FakeRequest, str], Any]) -> anthropic.Anthropic:
-    """A strict SDK client whose transport hands each request to ``answer``."""
-    counter = iter(range(1_000_000))
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        raw = request.read()
-        fake = FakeRequest(
-            method=request.method,
-            path=request.url.path,
-            query=request.url.query.decode() if isinstance(request.url.query, bytes) else "",
-            headers={k.lower(): v for k, v in request.headers.items()},
-            raw=raw,
-            body=json.loads(raw) if raw else None,
-        )
-        response = answer(fake, f"req_011CTEST{next(counter):012d}")
-        content = b"".join(response.chunks) if response.chunks is not None else response.body
-        return httpx2.Response(response.status, headers=dict(response.headers), content=content)
-
-    return anthropic.Anthropic(
-        api_key="sk-ant-test",
-        base_url="http://fake",
-        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
-        max_retries=0,
-        _strict_response_validation=True,
-    )
 
 
 def expected(response: fmt.RecordedResponse) -> Any:

@@ -7,7 +7,6 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anthropic
@@ -52,31 +51,21 @@ def ok(answer: tuple[int, Any]) -> Any:
 
 
 @pytest.fixture
-def sdk(base_url: str) -> Iterator[anthropic.Anthropic]:
-    """A strict sync SDK client on the server."""
-    http_client = anthropic.DefaultHttpxClient(verify=False)
-    with anthropic.Anthropic(
-        base_url=base_url,
-        api_key="sk-ant-test",
-        max_retries=2,
-        http_client=http_client,
-        _strict_response_validation=True,
-    ) as client:
-        yield client
+def face() -> str:
+    """Every test here talks to the loopback server (the conftest clients follow this face)."""
+    return "server"
 
 
 @pytest.fixture
-async def asdk(base_url: str) -> AsyncIterator[anthropic.AsyncAnthropic]:
+def sdk(client: anthropic.Anthropic) -> anthropic.Anthropic:
+    """A strict sync SDK client on the server."""
+    return client
+
+
+@pytest.fixture
+def asdk(aclient: anthropic.AsyncAnthropic) -> anthropic.AsyncAnthropic:
     """A strict async SDK client on the server."""
-    http_client = anthropic.DefaultAsyncHttpxClient(verify=False)
-    async with anthropic.AsyncAnthropic(
-        base_url=base_url,
-        api_key="sk-ant-test",
-        max_retries=2,
-        http_client=http_client,
-        _strict_response_validation=True,
-    ) as client:
-        yield client
+    return aclient
 
 
 @pytest.fixture(params=["sync", "async", "stream"])
