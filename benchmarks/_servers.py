@@ -42,14 +42,11 @@ def claude_fake_argv(port: int, *extra: str) -> list[str]:
     return [str(script), "serve", "--host", HOST, "--port", str(port), *extra]
 
 
-def spawn(
-    argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
-) -> subprocess.Popen[bytes]:
+def spawn(argv: list[str], cwd: Path | None = None) -> subprocess.Popen[bytes]:
     """Start a server process in its own session (so the whole group can be stopped)."""
     return subprocess.Popen(
         argv,
         cwd=cwd,
-        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
@@ -101,11 +98,10 @@ def running(
     *,
     post: bool,
     cwd: Path | None = None,
-    env: dict[str, str] | None = None,
 ) -> Iterator[tuple[subprocess.Popen[bytes], float]]:
     """A started server and its start-to-first-answer seconds; stopped on exit."""
     started = time.perf_counter()
-    proc = spawn(argv, cwd, env)
+    proc = spawn(argv, cwd)
     try:
         yield proc, wait_answer(proc, probe, post=post, started=started)
     finally:

@@ -37,6 +37,13 @@ def _fastest_peer(figs: Figures, kind: str) -> tuple[str, float] | None:
     return min(peers, key=lambda p: p[1]) if peers else None
 
 
+def result(verdict: Verdict) -> str:
+    """PASS, FAIL, n/a (figures missing), or info (a row beside a target, never judged)."""
+    if verdict.get("info") and verdict["value"] is not None:
+        return "info"
+    return {True: "PASS", False: "FAIL", None: "n/a"}[verdict["pass"]]
+
+
 def _verdict(label: str, value: float | None, limit: float, shown: str, basis: str) -> Verdict:
     ok = None if value is None else value <= limit
     return {

@@ -18,7 +18,7 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,11 +46,10 @@ class Target:
     """One server to measure: how to start it answering a text, and where its API lives."""
 
     name: str
-    start: Callable[[int, Path, str], list[str]]
+    start: peers.Argv
     prefix: str = ""
     stream_words: int | None = 3_000
     key: str = ""  # figure prefix of a row that is no peer: claude-fake's own, or the floor
-    env: dict[str, str] | None = None
 
     @property
     def ours(self) -> bool:
@@ -100,12 +99,9 @@ def targets(with_peers: bool) -> list[Target]:
         OURS, lambda port, _dir, text: S.claude_fake_argv(port, "--reply", text), key="server"
     )
     floor = Target(FLOOR, floor_argv, key=FLOOR_KEY)
-    if not with_peers:
-        return [ours, floor]
     found = [ours, floor]
-    for peer in peers.SERVER_PEERS:
-        words = (1_000 if peer.name == "fakellm" else 3_000) if peer.streams_text else None
-        found.append(Target(peer.name, peer.argv, peer.prefix, words))
+    for peer in peers.SERVER_PEERS if with_peers else ():
+        found.append(Target(peer.name, peer.argv, peer.prefix, peer.stream_words))
     return found
 
 
@@ -119,7 +115,6 @@ def started(target: Target, text: str, workdir: Path) -> Iterator[tuple[str, flo
         f"{base}/v1/messages",
         post=True,
         cwd=workdir,
-        env=target.env,
     ) as (_proc, seconds):
         if target.ours:
             S.script(base, text)
@@ -274,8 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.json:
         sys.stdout.write("\n")
         for verdict in _targets.loopback({f["name"]: f for f in figures}):
-            result = {True: "PASS", False: "FAIL", None: "n/a"}[verdict["pass"]]
-            result = "info" if verdict.get("info") and verdict["value"] is not None else result
+            result = _targets.result(verdict)
             line = f"{verdict['target']:<46} {result:<5} {verdict['shown']:>7}  {verdict['basis']}"
             sys.stdout.write(line + "\n")
     return 0

@@ -36,10 +36,10 @@ class ServerPeer:
     """A loopback fake of the Anthropic API: how to start it answering ``text``."""
 
     name: str
-    version: str
     argv: Argv
     prefix: str = ""  # path under which its /v1/messages lives
-    streams_text: bool = True  # whether it can be told to stream a text of our choosing
+    # words of the ~1,000-delta stream text; None: it cannot be told to stream a text of ours
+    stream_words: int | None = 3_000
 
 
 def _bin(name: str) -> str:
@@ -89,10 +89,10 @@ def _llmock(port: int, workdir: Path, text: str) -> list[str]:
 
 
 SERVER_PEERS = (
-    ServerPeer("fakellm", "0.3.5", _fakellm),
-    ServerPeer("llm-mock-api", "0.1.2", _llm_mock_api),
-    ServerPeer("mock-ai-api", "0.1.1", _mock_ai_api, streams_text=False),
-    ServerPeer("llmock", "0.2.2", _llmock, prefix="/anthropic", streams_text=False),
+    ServerPeer("fakellm", _fakellm, stream_words=1_000),  # a delta per word
+    ServerPeer("llm-mock-api", _llm_mock_api),  # ~3 words a delta, as claude-fake
+    ServerPeer("mock-ai-api", _mock_ai_api, stream_words=None),
+    ServerPeer("llmock", _llmock, prefix="/anthropic", stream_words=None),
 )
 
 
@@ -103,10 +103,10 @@ def ensure_venv(log: Callable[[str], None]) -> str | None:
         return None
     log(f"installing peers into {VENV.relative_to(HERE.parent)} (once) ...")
     try:
-        if not (VENV / "bin" / "python").exists():
+        if not Path(python()).exists():
             subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True, timeout=120)
         pip = [
-            str(VENV / "bin" / "python"),
+            python(),
             "-m",
             "pip",
             "install",

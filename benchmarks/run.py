@@ -80,7 +80,7 @@ def run_json(argv: list[str], timeout: float) -> tuple[list[dict[str, Any]], str
     return json.loads(lines[-1]), None
 
 
-def run_script(name: str, quick: bool) -> tuple[list[dict[str, Any]], str | None]:
+def run_script(name: str) -> tuple[list[dict[str, Any]], str | None]:
     """A benchmark written by another part of the project: JSON if it offers ``--json``, else
     its printed ``label: value unit`` lines; its exit code is its own verdict."""
     path = HERE / name
@@ -173,7 +173,7 @@ def collect(
         elif group == "scripts":
             for name in SCRIPTS:
                 if (HERE / name).exists():
-                    more, more_note = run_script(name, quick)
+                    more, more_note = run_script(name)
                     found += more
                     notes += [more_note] if more_note else []
                 else:
@@ -200,9 +200,7 @@ def table(figures: list[dict[str, Any]], verdicts: list[dict[str, Any]], notes: 
         rows.append(f"{fig['label'][:66]:<66} {_number(fig['value'], fig['unit']):>16}  {shown}")
     rows += ["", f"{'target':<52} {'result':<6} {'measured':>10}  basis", "-" * 94]
     for verdict in verdicts:
-        result = {True: "PASS", False: "FAIL", None: "n/a"}[verdict["pass"]]
-        if verdict.get("info") and verdict["value"] is not None:
-            result = "info"  # no target: shown beside one, never PASS nor FAIL
+        result = _targets.result(verdict)
         rows.append(
             f"{verdict['target']:<52} {result:<6} {verdict['shown']:>10}  {verdict['basis']}"
         )
