@@ -12,6 +12,7 @@ from typing import Any
 import anthropic
 import pytest
 from anthropic.types.shared import ErrorType
+from sdk_modes import MODES, send
 
 from claude_fake import FakeClaude, render
 from claude_fake.transport import http_module
@@ -68,22 +69,10 @@ class Call:
 
     async def __call__(self, events: list[str] | None = None, **options: Any) -> Any:
         sync, native = self.client.with_options(**options), self.aclient.with_options(**options)
-        seen = [] if events is None else events
-        if self.mode == "sync":
-            return sync.messages.create(**PARAMS)
-        if self.mode == "async":
-            return await native.messages.create(**PARAMS)
-        if self.mode == "stream":
-            with sync.messages.stream(**PARAMS) as stream:
-                seen.extend(event.type for event in stream)
-                return stream.get_final_message()
-        async with native.messages.stream(**PARAMS) as astream:
-            async for event in astream:
-                seen.append(event.type)
-            return await astream.get_final_message()
+        return await send(self.mode, sync.messages, native.messages, PARAMS, events)
 
 
-@pytest.fixture(params=["sync", "async", "stream", "astream"])
+@pytest.fixture(params=MODES)
 def call(
     request: pytest.FixtureRequest, client: anthropic.Anthropic, aclient: anthropic.AsyncAnthropic
 ) -> Call:

@@ -11,6 +11,7 @@ from typing import Any
 
 import anthropic
 import pytest
+from sdk_modes import MODES, send
 
 from claude_fake.transport import http_module
 
@@ -68,7 +69,7 @@ def asdk(aclient: anthropic.AsyncAnthropic) -> anthropic.AsyncAnthropic:
     return aclient
 
 
-@pytest.fixture(params=["sync", "async", "stream"])
+@pytest.fixture(params=MODES[:3])
 def ask(
     request: pytest.FixtureRequest, sdk: anthropic.Anthropic, asdk: anthropic.AsyncAnthropic
 ) -> Any:
@@ -76,13 +77,7 @@ def ask(
     mode = str(request.param)
 
     async def call(**params: Any) -> Any:
-        params = {**PARAMS, **params}
-        if mode == "sync":
-            return sdk.messages.create(**params)
-        if mode == "async":
-            return await asdk.messages.create(**params)
-        with sdk.messages.stream(**params) as stream:
-            return stream.get_final_message()
+        return await send(mode, sdk.messages, asdk.messages, {**PARAMS, **params})
 
     return call
 

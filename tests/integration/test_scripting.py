@@ -13,6 +13,7 @@ import anthropic
 import pytest
 from anthropic.types import StopReason
 from anthropic.types.beta import BetaStopReason
+from sdk_modes import MODES, send
 
 import claude_fake
 from claude_fake import FakeClaude
@@ -45,18 +46,10 @@ class Talk:
         params = {"model": MODEL, "max_tokens": 1024, **params}
         sync: Any = self.client.beta.messages if beta else self.client.messages
         native: Any = self.aclient.beta.messages if beta else self.aclient.messages
-        if self.mode == "sync":
-            return sync.create(**params)
-        if self.mode == "async":
-            return await native.create(**params)
-        if self.mode == "stream":
-            with sync.stream(**params) as stream:
-                return stream.get_final_message()
-        async with native.stream(**params) as astream:
-            return await astream.get_final_message()
+        return await send(self.mode, sync, native, params)
 
 
-@pytest.fixture(params=["sync", "async", "stream", "astream"])
+@pytest.fixture(params=MODES)
 def talk(
     request: pytest.FixtureRequest, client: anthropic.Anthropic, aclient: anthropic.AsyncAnthropic
 ) -> Talk:
