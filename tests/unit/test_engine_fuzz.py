@@ -60,6 +60,17 @@ def check(response: httpx2.Response) -> None:
         response.json()
 
 
+def _streamed(raw: bytes) -> bytes:
+    """``raw`` asking for a stream, when it is a JSON object (a broken body stays as it is)."""
+    try:
+        body: Any = json.loads(raw)
+    except ValueError:
+        return raw
+    if not isinstance(body, dict):
+        return raw
+    return json.dumps({**body, "stream": True}).encode()
+
+
 @SETTINGS
 @given(
     endpoint=st.sampled_from(sorted(PATHS)),
@@ -76,10 +87,8 @@ def test_every_answer_is_2xx_or_4xx_with_the_envelope(
     face: int,
     stream: bool,
 ) -> None:
-    if stream and raw.startswith(b"{") and endpoint == "messages":
-        body: Any = json.loads(raw)
-        body["stream"] = True
-        raw = json.dumps(body).encode()
+    if stream and endpoint == "messages":
+        raw = _streamed(raw)
     client = engines[face]
     response = client.post(
         PATHS[endpoint], content=raw, headers={**headers, "content-type": "application/json"}
