@@ -15,11 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from claude_fake.cassette import format as fmt
-from claude_fake.cassette import store
-from claude_fake.cassette.source import CassetteSource
 from claude_fake.config import RecordMode
 from claude_fake.model import FakeRequest
+from claude_fake.sources.cassette import format as fmt
+from claude_fake.sources.cassette import store
+from claude_fake.sources.cassette.source import CassetteSource
 
 HEADERS = {"anthropic-version": "2023-06-01", "content-type": "application/json"}
 

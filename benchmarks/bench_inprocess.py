@@ -23,8 +23,8 @@ from _timing import Figure, emit, figure, interleaved, median, ratio
 
 from claude_fake import FakeClaude
 from claude_fake.config import ValidateMode
+from claude_fake.faces.transport import http_module
 from claude_fake.model import FakeRequest
-from claude_fake.transport import http_module
 
 HEADERS = {"anthropic-version": "2023-06-01", "x-api-key": "k", "content-type": "application/json"}
 
@@ -147,7 +147,7 @@ def stream_figures(rounds: int) -> list[Figure]:
 
 def validation_figures(rounds: int) -> list[Figure]:
     """``validate_body`` on 50 messages and 10 tools, and what strict mode adds to a create."""
-    from claude_fake import validate
+    from claude_fake.validation import validate
 
     body = P.big_request()
     check = validate.validate_body

@@ -5,7 +5,7 @@ top-level automatic breakpoint) and threshold compaction (``compact_20260112``) 
 the engine, the client sending the whole history each turn as the API expects. Then the time the
 engine takes to answer turn 200 (``FakeClaude.handle``: parse, validate, compaction, caching,
 generation, rendering) is compared with the time to parse and validate that turn's body alone
-(``json.loads`` + ``claude_fake.validate.validate_body``). The target is a ratio of at most 2.
+(``json.loads`` + ``validation.validate.validate_body``). The target is a ratio of at most 2.
 
 Run alone: ``.venv/bin/python benchmarks/bench_stateful.py`` (``--json`` for the runner,
 ``--check`` to exit 1 when the ratio is above the target).
@@ -27,7 +27,7 @@ from _timing import Figure, emit, figure, interleaved, median, ratio
 from claude_fake import FakeClaude
 from claude_fake.config import ValidateMode
 from claude_fake.model import FakeRequest
-from claude_fake.validate import validate_body
+from claude_fake.validation.validate import validate_body
 
 TURNS = 200
 TARGET = 2.0

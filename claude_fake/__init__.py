@@ -9,14 +9,13 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ._version import __version__
+from claude_fake._version import __version__
 
 if TYPE_CHECKING:
-    from . import snapshot
-    from .blocks import compaction, redacted_thinking, server_tool_use, text, thinking, tool_use
-    from .config import FakeConfig, RecordMode, ValidateMode
-    from .engine import FakeClaude
-    from .errors import (
+    from claude_fake import snapshot
+    from claude_fake.config import FakeConfig, RecordMode, ValidateMode
+    from claude_fake.engine import FakeClaude
+    from claude_fake.errors import (
         CassetteCorrupt,
         CassetteMismatch,
         ClaudeFakeError,
@@ -26,7 +25,15 @@ if TYPE_CHECKING:
         ScriptError,
         UnusedScript,
     )
-    from .model import FakeRequest
+    from claude_fake.model import FakeRequest
+    from claude_fake.sources.blocks import (
+        compaction,
+        redacted_thinking,
+        server_tool_use,
+        text,
+        thinking,
+        tool_use,
+    )
 
 _WHERE = {
     "CassetteCorrupt": "errors",
@@ -42,13 +49,13 @@ _WHERE = {
     "ScriptError": "errors",
     "UnusedScript": "errors",
     "ValidateMode": "config",
-    "compaction": "blocks",
+    "compaction": "sources.blocks",
     "snapshot": "snapshot",
-    "redacted_thinking": "blocks",
-    "server_tool_use": "blocks",
-    "text": "blocks",
-    "thinking": "blocks",
-    "tool_use": "blocks",
+    "redacted_thinking": "sources.blocks",
+    "server_tool_use": "sources.blocks",
+    "text": "sources.blocks",
+    "thinking": "sources.blocks",
+    "tool_use": "sources.blocks",
 }
 
 __all__ = [

@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .config import RecordMode, ValidateMode
+from claude_fake import __version__
+from claude_fake.config import RecordMode, ValidateMode
 
 if TYPE_CHECKING:
-    from .engine import FakeClaude
+    from claude_fake.engine import FakeClaude
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,11 +53,11 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .engine import FakeClaude
-    from .server import Hub, build_app, uvicorn_options
+    from claude_fake.engine import FakeClaude
+    from claude_fake.faces.server import Hub, build_app, uvicorn_options
 
     if args.record_mode != "none" and args.host not in LOOPBACK and not args.require_api_key:
-        from .errors import ConfigError
+        from claude_fake.errors import ConfigError
 
         raise ConfigError(
             f"refusing to record on {args.host}: anyone who reaches the port would spend the "
@@ -86,8 +86,8 @@ def _script(fake: FakeClaude, text: str | None, path: str | None) -> None:
     after them), exactly as ``POST /_fake/replies`` would; ``/_fake/reset`` forgets them too."""
     import json
 
-    from .errors import ClaudeFakeError, ConfigError
-    from .http_api import add_reply
+    from claude_fake.errors import ClaudeFakeError, ConfigError
+    from claude_fake.faces.scripting import add_reply
 
     if path is not None:
         try:
@@ -108,7 +108,7 @@ def _script(fake: FakeClaude, text: str | None, path: str | None) -> None:
 
 
 def _cassette(args: argparse.Namespace) -> int:
-    from .cassette.transcript import check, show
+    from claude_fake.sources.cassette.transcript import check, show
 
     if args.cassette_verb == "show":
         sys.stdout.write(show(args.path) + "\n")
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clean message, not a traceback, for configuration problems
-        from .errors import ClaudeFakeError
+        from claude_fake.errors import ClaudeFakeError
 
         if not isinstance(exc, ClaudeFakeError):
             raise

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from .errors import ConfigError
+from claude_fake.errors import ConfigError
 
 
 class RecordMode(str, enum.Enum):

@@ -13,37 +13,30 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import (
-    answer,
-    batch_api,
-    batches,
-    caching,
-    endpoints,
-    faults,
-    ids,
-    scenario,
-    signature,
-    tokens,
-    turn,
-    validate,
-)
-from . import blocks as blocks_module
-from .clock import Clock
-from .config import FakeConfig, merge
-from .errors import (
+from claude_fake.api import batches as batch_api
+from claude_fake.api import routes as endpoints
+from claude_fake.config import FakeConfig, merge
+from claude_fake.errors import (
     CassetteMismatch,
     ClaudeFakeError,
     ScenarioExhausted,
     ScriptError,
     UnusedScript,
 )
-from .model import NO_PLAN, FakeRequest, FakeResponse, StreamPlan
+from claude_fake.model import NO_PLAN, FakeRequest, FakeResponse, StreamPlan
+from claude_fake.sources import blocks as blocks_module
+from claude_fake.sources import faults
+from claude_fake.sources import replies as scenario
+from claude_fake.state import batches, caching, signature, tokens, turn
+from claude_fake.state.clock import Clock
+from claude_fake.validation import validate
+from claude_fake.wire import answer, ids
 
 if TYPE_CHECKING:
     import anthropic
 
-    from .cassette.source import CassetteSource
-    from .snapshot import RequestLog
+    from claude_fake.snapshot import RequestLog
+    from claude_fake.sources.cassette.source import CassetteSource
 
 FAKE_KEY = "sk-ant-fake-key"
 FAKE_ORIGIN = "http://claude-fake.local"
@@ -209,7 +202,7 @@ class FakeClaude:
 
         A list; ``== snapshot`` (syrupy) compares its stable form (ids, dates, SDK headers masked).
         """
-        from .snapshot import RequestLog  # with the cassette redactor: off the start-up path
+        from claude_fake.snapshot import RequestLog
 
         with self._lock:  # records are built once, on the first read after they were logged
             self._records.extend(
@@ -247,7 +240,7 @@ class FakeClaude:
         """An ``anthropic.Anthropic`` wired to this engine in-process."""
         import anthropic
 
-        from .transport import http_module, sync_transport
+        from claude_fake.faces.transport import http_module, sync_transport
 
         http = http_module()
         options.setdefault("api_key", FAKE_KEY)
@@ -260,7 +253,7 @@ class FakeClaude:
         """An ``anthropic.AsyncAnthropic`` wired to this engine in-process."""
         import anthropic
 
-        from .transport import async_transport, http_module
+        from claude_fake.faces.transport import async_transport, http_module
 
         http = http_module()
         options.setdefault("api_key", FAKE_KEY)
@@ -271,7 +264,7 @@ class FakeClaude:
     @contextmanager
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
         """Serve this engine on a loopback HTTP server; yields its base URL."""
-        from .server import running_server
+        from claude_fake.faces.server import running_server
 
         with running_server(self, host=host, port=port) as base_url:
             yield base_url
@@ -447,7 +440,7 @@ class FakeClaude:
         body = request.body if isinstance(request.body, dict) else {}
 
         def generated(digest: bytes) -> turn.Answer:
-            from . import generate  # the generator (and Faker) load on first use
+            from claude_fake.sources.generator import draft as generate
 
             rng, faker = turn.draft_rng(self.config.seed, body, digest), self._words_faker()
             with self._lock:
@@ -496,7 +489,7 @@ class FakeClaude:
         """The cassette source of this engine (created on first use)."""
         with self._lock:
             if self._cassette is None:
-                from .cassette.source import CassetteSource
+                from claude_fake.sources.cassette.source import CassetteSource
 
                 assert self.config.cassette is not None
                 extra = dict(self.config.extra)

@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from . import plugin_config as pc
-from .errors import ConfigError
-from .plugin_report import Tally, teardown_message
+from claude_fake.errors import ConfigError
+from claude_fake.plugin import settings as pc
+from claude_fake.plugin.report import Tally, teardown_message
 
 if TYPE_CHECKING:
     import anthropic
 
-    from .engine import FakeClaude
-    from .server import Hub
+    from claude_fake.engine import FakeClaude
+    from claude_fake.faces.server import Hub
 
 WORKER_KEY = "claude_fake"
 
@@ -156,7 +156,7 @@ def claude_fake(request: pytest.FixtureRequest) -> Iterator[FakeClaude]:
     """This test's FakeClaude; unused scripts and request problems fail it at teardown."""
     state = request.config.stash[STATE]
     plan = _plan(request)
-    from .engine import FakeClaude
+    from claude_fake.engine import FakeClaude
 
     fake = FakeClaude(config=plan.config)
     state.tally.tests += 1
@@ -184,7 +184,7 @@ def _live(request: pytest.FixtureRequest) -> dict[str, str] | None:
     settings = request.config.stash[STATE].settings
     if not settings.live or request.node.get_closest_marker("claude_live") is None:
         return None
-    from .config import FakeConfig
+    from claude_fake.config import FakeConfig
 
     key = os.environ.get("ANTHROPIC_API_KEY", "")
     return {"api_key": key, "base_url": settings.upstream or FakeConfig().upstream}
@@ -222,7 +222,7 @@ def claude_async_client(
 @pytest.fixture(scope="session")
 def _claude_hub() -> Iterator[tuple[Hub, str]]:
     """One loopback server per session (per xdist worker); each test mounts its engine on it."""
-    from .server import Hub, running_server
+    from claude_fake.faces.server import Hub, running_server
 
     hub = Hub()
     with running_server(None, hub=hub) as url:
@@ -247,7 +247,7 @@ def claude_env(
     request: pytest.FixtureRequest, claude_server: str, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, str]:
     """Point ``ANTHROPIC_BASE_URL`` and ``ANTHROPIC_API_KEY`` at ``claude_server``; returns them."""
-    from .engine import FAKE_KEY
+    from claude_fake.engine import FAKE_KEY
 
     live = _live(request)
     env = {

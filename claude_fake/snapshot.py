@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .credentials import CREDENTIAL_HEADERS, REDACTED
-from .model import FakeRequest
+from claude_fake.model import FakeRequest
+from claude_fake.wire.credentials import CREDENTIAL_HEADERS, REDACTED
 
 __all__ = ["DROPPED_HEADERS", "RequestLog", "mask_text", "matcher", "serialize"]
 

@@ -13,8 +13,10 @@ def main(path: str) -> int:
         text = wheel.read(entry).decode() if entry else ""
     wanted = ["claude_fake/py.typed", "claude_fake/pytest_plugin.py"]
     missing = [n for n in wanted if n not in names]
-    if not any(n.startswith("claude_fake/schemas/") and n.endswith(".json") for n in names):
-        missing.append("claude_fake/schemas/*.json")
+    if not any(
+        n.startswith("claude_fake/validation/schemas/") and n.endswith(".json") for n in names
+    ):
+        missing.append("claude_fake/validation/schemas/*.json")
     if "pytest11" not in text or "claude-fake" not in text:
         missing.append("entry points pytest11 and console script")
     if missing:

@@ -1,4 +1,4 @@
-"""Generate the request JSON Schemas in claude_fake/schemas/ from the installed anthropic SDK.
+"""Generate the request JSON Schemas in claude_fake/validation/schemas/ from the installed SDK.
 
 Usage: python scripts/gen_schemas.py [--check]
 
@@ -20,7 +20,7 @@ from typing import Any
 
 Schema = dict[str, Any]
 
-OUT_DIR = Path(__file__).resolve().parent.parent / "claude_fake" / "schemas"
+OUT_DIR = Path(__file__).resolve().parent.parent / "claude_fake" / "validation" / "schemas"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 # file stem -> (module, attribute)
@@ -65,7 +65,7 @@ HAND_WRITTEN = [
     "`anthropic-workspace-id` headers, never in the body).",
     "messages*, count_tokens*: `temperature` (number 0-1), `top_p` (number 0-1), `top_k` "
     "(integer >= 0) are added by hand. The 2.x SDK removed them; API version 2023-06-01 "
-    "accepts them; claude_fake/validate.py drops them again for 2026-10-21 and later.",
+    "accepts them; claude_fake/validation/validate.py drops them again for 2026-10-21 and later.",
     "messages*: `stream` is widened from `Literal[False]` (the NonStreaming TypedDict) to "
     "boolean, since the streaming TypedDict differs only there.",
     "messages_beta: top-level `output_format` (`BetaJSONOutputFormatParam` or null) is added "
@@ -76,14 +76,14 @@ HAND_WRITTEN = [
     f"Custom tool definitions (`ToolParam`, `BetaToolParam`): `name` gets the pattern "
     f"`{TOOL_NAME_PATTERN}` (API rule, not in the SDK types).",
     f"batches*: `requests` gets `minItems: 1`, `maxItems: {MAX_BATCH}`; `custom_id` gets the "
-    f"pattern `{CUSTOM_ID_PATTERN}` (API rules; uniqueness is checked in claude_fake/rules.py).",
-    "batches*: `requests[].params` is reduced to `{type: object}`; claude_fake/validate.py "
+    f"pattern `{CUSTOM_ID_PATTERN}` (API rules; uniqueness is checked in validation/rules.py).",
+    "batches*: `requests[].params` is reduced to `{type: object}`; validation/validate.py "
     "checks each params object against messages*.json, so its errors are worded "
     "`requests.N.params...`. Unreachable `$defs` are pruned.",
     "Unions whose object branches all carry a `type` (or `role`) tag get an `x-discriminator` "
     "annotation beside `anyOf`: `{propertyName, mapping: {tag: [anyOf indexes]}, "
     "absent: [indexes]}` (`null` tags are keyed `null`). Other validators ignore it; "
-    "claude_fake/fastcheck.py and claude_fake/explain.py use it to dispatch on the tag and to "
+    "claude_fake/validation/fastcheck.py and explain.py use it to dispatch on the tag and to "
     "name a bad tag in the error.",
 ]
 
@@ -324,8 +324,8 @@ def source_md() -> str:
         "| file | SDK type |\n|---|---|\n"
         f"{rows}\n\n"
         "Every SDK type converted; no schema is written wholly by hand. The request validator "
-        "(`claude_fake/validate.py`) adds the rules a schema cannot say; they are listed in "
-        "`claude_fake/rules.py`.\n\n"
+        "(`validation/validate.py`) adds the rules a schema cannot say; they are listed in "
+        "`validation/rules.py`.\n\n"
         "## Hand-written parts (post-processing)\n\n"
         f"{hand}\n"
     )

@@ -9,7 +9,7 @@ import anthropic
 import pytest
 
 from claude_fake import FakeClaude
-from claude_fake.server import Hub, running_server
+from claude_fake.faces.server import Hub, running_server
 
 pytest_plugins = ["pytester"]
 

@@ -17,10 +17,10 @@ import anthropic
 import pytest
 from sdk_helpers import sdk_client
 
-from claude_fake.cassette import format as fmt
-from claude_fake.cassette import replay, store
-from claude_fake.cassette.source import CassetteSource
 from claude_fake.config import RecordMode
+from claude_fake.sources.cassette import format as fmt
+from claude_fake.sources.cassette import replay, store
+from claude_fake.sources.cassette.source import CassetteSource
 
 ROOT = Path(__file__).resolve().parents[2] / "cassettes" / "real"
 CASSETTES = sorted(ROOT.rglob("*.yaml"))

@@ -14,8 +14,9 @@ import pytest
 from anthropic.types.shared import ErrorType
 from sdk_modes import MODES, send
 
-from claude_fake import FakeClaude, render
-from claude_fake.transport import http_module
+from claude_fake import FakeClaude
+from claude_fake.faces.transport import http_module
+from claude_fake.wire import render
 
 MODEL = "claude-sonnet-4-6"
 PARAMS: dict[str, Any] = {

@@ -197,7 +197,7 @@ def test_models_pagination(client: anthropic.Anthropic) -> None:
 
 
 def test_beta_paths_and_both_wire_generations(fake: FakeClaude) -> None:
-    transport = claude_fake.transport.sync_transport(fake)
+    transport = claude_fake.faces.transport.sync_transport(fake)
     http = httpx2.Client(transport=transport, base_url="http://fake")
     body = {"model": MODEL, "max_tokens": 20, "messages": HELLO}
     old = http.post(
@@ -237,7 +237,9 @@ def test_errors_carry_the_envelope(
         "content-type": "application/json",
     }
     for http in (
-        httpx2.Client(transport=claude_fake.transport.sync_transport(fake), base_url="http://f"),
+        httpx2.Client(
+            transport=claude_fake.faces.transport.sync_transport(fake), base_url="http://f"
+        ),
         httpx2.Client(base_url=base_url),
     ):
         with http:
@@ -250,14 +252,16 @@ def test_errors_carry_the_envelope(
 
 
 def test_stream_grammar(fake: FakeClaude) -> None:
-    from claude_fake import sse
+    from claude_fake.wire import sse
 
     fake.reply(
         claude_fake.thinking("Let me think about it."),
         "one two three four five six seven",
         claude_fake.tool_use("f", {"a": [1, 2, 3], "b": "x" * 60}),
     )
-    http = httpx2.Client(transport=claude_fake.transport.sync_transport(fake), base_url="http://f")
+    http = httpx2.Client(
+        transport=claude_fake.faces.transport.sync_transport(fake), base_url="http://f"
+    )
     body = {"model": MODEL, "max_tokens": 500, "messages": HELLO, "stream": True}
     raw = http.post("/v1/messages", json=body, headers={"anthropic-version": "2023-06-01"}).content
     events = sse.decode(raw)

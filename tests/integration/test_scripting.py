@@ -17,7 +17,7 @@ from sdk_modes import MODES, send
 
 import claude_fake
 from claude_fake import FakeClaude
-from claude_fake.blocks import SERVER_TOOL_RESULTS
+from claude_fake.sources.blocks import SERVER_TOOL_RESULTS
 
 MODEL = "claude-sonnet-4-6"
 COMPACT = ["compact-2026-01-12"]
@@ -177,7 +177,7 @@ async def test_builders_arrive_field_for_field(fake: FakeClaude, talk: Talk) -> 
     assert kinds(message) == ["thinking", "redacted_thinking", "text", "tool_use"]
     think, redacted, text, tool = message.content
     assert think.thinking == "The user wants the capital."
-    assert think.signature == claude_fake.blocks.signature_for(think.thinking)
+    assert think.signature == claude_fake.sources.blocks.signature_for(think.thinking)
     assert redacted.data
     assert text.text == "Paris is the capital of France."
     assert [c.model_dump(exclude_none=True) for c in text.citations] == [CITATION]

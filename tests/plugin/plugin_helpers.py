@@ -12,10 +12,6 @@ from contextlib import contextmanager
 import anthropic  # noqa: F401
 import pytest
 
-import claude_fake.cassette.store
-import claude_fake.engine
-import claude_fake.server
-import claude_fake.transport  # noqa: F401
 from claude_fake import FakeClaude
 
 MODEL = "claude-sonnet-4-6"

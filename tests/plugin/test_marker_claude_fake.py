@@ -18,7 +18,7 @@ def test_seed_is_used_as_given_and_otherwise_mixed_with_the_test_id(
     pytester.makepyfile(
         test_seeds="""
         import pytest
-        from claude_fake.ids import stable_seed
+        from claude_fake.wire.ids import stable_seed
 
         @pytest.mark.claude_fake(seed=42)
         def test_given(claude_fake):

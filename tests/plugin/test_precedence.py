@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from claude_fake import plugin_config as pc
 from claude_fake.config import RecordMode, ValidateMode
-from claude_fake.ids import stable_seed
+from claude_fake.plugin import settings as pc
+from claude_fake.wire.ids import stable_seed
 
 TEST = pc.TestId(
     nodeid="tests/test_chat.py::test_greets",

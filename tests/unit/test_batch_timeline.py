@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from claude_fake import batches
-from claude_fake.answer import api_error, json_response
 from claude_fake.config import FakeConfig
 from claude_fake.errors import ConfigError
 from claude_fake.model import FakeRequest, FakeResponse
+from claude_fake.state import batches
+from claude_fake.wire.answer import api_error, json_response
 
 MESSAGE = {
     "type": "message",

@@ -12,9 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claude_fake import render, sse
-from claude_fake.cassette import format as fmt
-from claude_fake.cassette import replay, store, vcr_backend
+from claude_fake.sources.cassette import format as fmt
+from claude_fake.sources.cassette import replay, store, vcr_backend
+from claude_fake.wire import render, sse
 
 REAL = Path(__file__).resolve().parents[2] / "cassettes" / "real"
 MESSAGE: dict[str, Any] = {

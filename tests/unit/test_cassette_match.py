@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from claude_fake.cassette import match
+from claude_fake.sources.cassette import match
 
 V = {"anthropic-version": "2023-06-01"}
 BODY: dict[str, Any] = {

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from claude_fake.errors import ClaudeFakeError
 from claude_fake.model import FakeRequest
-from claude_fake.recorder import Recorder, split_stream, with_key
+from claude_fake.sources.cassette.recorder import Recorder, split_stream, with_key
 
 EVENTS = [
     b'event: message_start\ndata: {"type":"message_start"}\n\n',

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from claude_fake.cassette import format as fmt
-from claude_fake.cassette import redact
+from claude_fake.sources.cassette import format as fmt
+from claude_fake.sources.cassette import redact
 
 KEY = "sk-ant-api03-CANARY_abc-123"
 

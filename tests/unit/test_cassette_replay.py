@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from claude_fake import render, sse
-from claude_fake.cassette import format as fmt
-from claude_fake.cassette import replay
 from claude_fake.model import FakeRequest
+from claude_fake.sources.cassette import format as fmt
+from claude_fake.sources.cassette import replay
+from claude_fake.wire import render, sse
 
 MESSAGE: dict[str, Any] = {
     "id": "msg_01A",

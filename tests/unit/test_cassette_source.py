@@ -15,12 +15,12 @@ import anthropic
 import pytest
 from sdk_helpers import sdk_client
 
-from claude_fake import render
-from claude_fake.cassette import store
-from claude_fake.cassette.source import CassetteSource
 from claude_fake.config import RecordMode
 from claude_fake.errors import CassetteMismatch
 from claude_fake.model import FakeRequest, content_text
+from claude_fake.sources.cassette import store
+from claude_fake.sources.cassette.source import CassetteSource
+from claude_fake.wire import render
 
 CANARY = "sk-ant-api03-CANARY0123456789abcdefXYZ"
 MODEL = "claude-sonnet-4-6"

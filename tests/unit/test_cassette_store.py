@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from claude_fake.cassette import format as fmt
-from claude_fake.cassette import store, vcr_backend
 from claude_fake.errors import CassetteCorrupt
+from claude_fake.sources.cassette import format as fmt
+from claude_fake.sources.cassette import store, vcr_backend
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,7 +126,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
 
 WRITER = """
 import os, sys, time
-from claude_fake.cassette import format as fmt, store
+from claude_fake.sources.cassette import format as fmt, store
 path = sys.argv[1]
 if sys.argv[2] == "slow-disk":  # the data is written but the flush to disk never ends
     os.fsync = lambda fd: time.sleep(60)

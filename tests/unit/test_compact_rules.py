@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from claude_fake import compact, signature, summarize
+from claude_fake.state import compact, signature, summarize
 
 SECRET = signature.secret_for(0)
 USER = {"role": "user", "content": "hello"}

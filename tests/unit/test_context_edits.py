@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from claude_fake import context_edit, tokens
+from claude_fake.state import context_edit, tokens
 
 
 def history(calls: int, names: tuple[str, ...] = ("read",)) -> list[dict[str, Any]]:

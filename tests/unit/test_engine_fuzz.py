@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from test_validate_fuzz import JSON, mutated
 
 from claude_fake import FakeClaude
-from claude_fake.server import running_server
-from claude_fake.transport import sync_transport
+from claude_fake.faces.server import running_server
+from claude_fake.faces.transport import sync_transport
 
 PATHS = {
     "messages": "/v1/messages",

@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from anthropic.types.shared import ErrorType
 
-from claude_fake import FakeClaude, ScriptError, faults, sse
+from claude_fake import FakeClaude, ScriptError
+from claude_fake.sources import faults
+from claude_fake.wire import sse
 
 
 def test_every_sdk_error_type_has_a_status() -> None:

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from claude_fake import caching, tokens
-from claude_fake.clock import Clock
 from claude_fake.errors import ScriptError
-from claude_fake.prompt import breakpoint_problem, walk
+from claude_fake.state import caching, tokens
+from claude_fake.state.clock import Clock
+from claude_fake.state.prompt import breakpoint_problem, walk
 
 EPHEMERAL = {"type": "ephemeral"}
 LONG = "word " * 2_000  # 2,500 tokens

@@ -12,8 +12,10 @@ from anthropic.types.beta import BetaContentBlock, BetaStopReason
 from pydantic import BaseModel, TypeAdapter
 
 import claude_fake
-from claude_fake import FakeClaude, FakeRequest, ScriptError, blocks, scenario
-from claude_fake.blocks import SERVER_TOOL_RESULTS
+from claude_fake import FakeClaude, FakeRequest, ScriptError
+from claude_fake.sources import blocks
+from claude_fake.sources import replies as scenario
+from claude_fake.sources.blocks import SERVER_TOOL_RESULTS
 
 GA = TypeAdapter(ContentBlock)
 CITATION = {

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
 from pydantic import BaseModel, Field, TypeAdapter
 
-from claude_fake.schema_instance import instance
+from claude_fake.sources.generator.schema_instance import instance
 
 SEEDS = range(8)
 

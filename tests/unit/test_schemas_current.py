@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = ROOT / "claude_fake" / "schemas"
+SCHEMAS = ROOT / "claude_fake" / "validation" / "schemas"
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def built(gen_schemas: ModuleType) -> dict[str, str]:
 def test_committed_schemas_are_current(gen_schemas: ModuleType, built: dict[str, str]) -> None:
     stale = gen_schemas.check(built, SCHEMAS)
     assert not stale, (
-        f"claude_fake/schemas/ is stale for the installed anthropic SDK: {stale}. "
+        f"claude_fake/validation/schemas/ is stale for the installed anthropic SDK: {stale}. "
         "Run: python scripts/gen_schemas.py (then review the diff and SOURCE.md)."
     )
 

@@ -7,8 +7,11 @@ import sys
 
 import pytest
 
-from claude_fake import catalogue, config, endpoints, ids
+from claude_fake import config
+from claude_fake.api import catalogue
+from claude_fake.api import routes as endpoints
 from claude_fake.errors import ConfigError
+from claude_fake.wire import ids
 
 
 def test_ids_have_the_api_shapes_and_are_stable() -> None:
@@ -20,7 +23,7 @@ def test_ids_have_the_api_shapes_and_are_stable() -> None:
 
 
 def test_stable_seed_is_the_same_in_another_process() -> None:
-    code = "from claude_fake import ids; print(ids.stable_seed('a', 1))"
+    code = "from claude_fake.wire import ids; print(ids.stable_seed('a', 1))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(out.stdout) == ids.stable_seed("a", 1)
 
@@ -98,7 +101,7 @@ def test_recording_on_an_open_host_needs_a_required_key(capsys: pytest.CaptureFi
 
 
 def test_server_joins_repeated_headers() -> None:
-    from claude_fake.server import _headers
+    from claude_fake.faces.server import _headers
 
     raw = [(b"Anthropic-Beta", b"a"), (b"anthropic-beta", b"b"), (b"X-Api-Key", b"k")]
     assert _headers(raw) == {"anthropic-beta": "a, b", "x-api-key": "k"}
@@ -125,7 +128,7 @@ def test_server_joins_repeated_headers() -> None:
     ],
 )
 def test_the_prompt_walk_counts_what_count_tokens_counts(body: dict) -> None:
-    from claude_fake import prompt, tokens
+    from claude_fake.state import prompt, tokens
 
     assert prompt.walk(body).total == tokens.count(body)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claude_fake import render, sse
+from claude_fake.wire import render, sse
 
 
 @pytest.mark.parametrize(

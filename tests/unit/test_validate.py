@@ -1,4 +1,4 @@
-"""claude_fake.validate: each rule rejected and accepted; real and SDK-built bodies all pass."""
+"""validation.validate: each rule rejected and accepted; real and SDK-built bodies all pass."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from claude_fake.config import ValidateMode
-from claude_fake.validate import Violation, validate_body, validate_headers
+from claude_fake.validation.validate import Violation, validate_body, validate_headers
 
 STRICT, LENIENT, OFF = ValidateMode.STRICT, ValidateMode.LENIENT, ValidateMode.OFF
 OLD, NEW = "2023-06-01", "2026-10-21"

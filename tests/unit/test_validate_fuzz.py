@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claude_fake import validate
 from claude_fake.config import ValidateMode
+from claude_fake.validation import validate
 
 ENDPOINTS = ("messages", "count_tokens", "batches")
 MODES = tuple(ValidateMode)

@@ -1,0 +1,152 @@
+"""In-process transports: the SDK's HTTP client hands each request to the engine, no sockets.
+
+One implementation serves ``httpx2`` (anthropic 2.x) and ``httpx`` (anthropic 1.x): the classes
+are built for whichever module the installed SDK uses. Streams go to the SDK one chunk per SSE
+event, with the fault plan's delays, cuts and drops applied as they happen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+from functools import cache
+from types import ModuleType
+from typing import Any, Protocol
+
+from claude_fake.model import DISCONNECT, FakeRequest, FakeResponse, pace
+
+DROPPED = "peer closed connection without sending complete message body (incomplete chunked read)"
+NO_RESPONSE = "Server disconnected without sending a response."
+
+
+class Handler(Protocol):
+    def handle(self, request: FakeRequest) -> FakeResponse: ...
+
+
+def http_module() -> ModuleType:
+    """The HTTP library the installed anthropic SDK is built on (httpx2, or httpx before 2.0)."""
+    import anthropic._base_client as base
+
+    module = getattr(base, "httpx2", None) or base.httpx  # type: ignore[attr-defined]
+    assert isinstance(module, ModuleType)
+    return module
+
+
+def to_fake_request(request: Any, body: bytes) -> FakeRequest:
+    """A FakeRequest from an httpx/httpx2 request whose body has been read."""
+    url = request.url
+    query = url.query.decode() if isinstance(url.query, bytes) else str(url.query)
+    return FakeRequest(
+        method=request.method,
+        path=url.path,
+        query=query,
+        headers=_header_dict(request.headers),
+        raw=body,
+    )
+
+
+def _header_dict(headers: Any) -> dict[str, str]:
+    """Names lower-cased, repeats comma-joined: ``dict(headers.items())``, at half the cost (the
+    public ``items()`` looks the encoding up twice per header)."""
+    entries = getattr(headers, "_list", None)  # (raw name, lower name, value), httpx and httpx2
+    if not isinstance(entries, list):
+        return dict(headers.items())
+    encoding, out = headers.encoding, dict[str, str]()
+    for _, key, value in entries:
+        name, text = key.decode(encoding), value.decode(encoding)
+        out[name] = f"{out[name]}, {text}" if name in out else text
+    return out
+
+
+def _read_timeout(request: Any) -> float | None:
+    timeout = request.extensions.get("timeout") or {}
+    value = timeout.get("read")
+    return float(value) if value is not None else None
+
+
+@cache
+def transport_classes(http: ModuleType) -> tuple[type, type]:
+    """(sync transport, async transport) classes for ``http`` (httpx or httpx2)."""
+
+    def wait(seconds: float, limit: float | None) -> None:
+        if limit is not None and seconds > limit:
+            time.sleep(limit)
+            raise http.ReadTimeout("The read operation timed out")
+        time.sleep(seconds)
+
+    async def await_wait(seconds: float, limit: float | None) -> None:
+        if limit is not None and seconds > limit:
+            await asyncio.sleep(limit)
+            raise http.ReadTimeout("The read operation timed out")
+        await asyncio.sleep(seconds)
+
+    class SyncStream(http.SyncByteStream):  # type: ignore[name-defined, misc]
+        def __init__(self, response: FakeResponse, limit: float | None) -> None:
+            self._items, self._limit = pace(response), limit
+
+        def __iter__(self) -> Iterator[bytes]:
+            for item in self._items:
+                if isinstance(item, bytes):
+                    yield item
+                elif item is DISCONNECT:
+                    raise http.RemoteProtocolError(DROPPED)
+                else:
+                    wait(item, self._limit)  # type: ignore[arg-type]
+
+    class AsyncStream(http.AsyncByteStream):  # type: ignore[name-defined, misc]
+        def __init__(self, response: FakeResponse, limit: float | None) -> None:
+            self._items, self._limit = pace(response), limit
+
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            for item in self._items:
+                if isinstance(item, bytes):
+                    yield item
+                elif item is DISCONNECT:
+                    raise http.RemoteProtocolError(DROPPED)
+                else:
+                    await await_wait(item, self._limit)  # type: ignore[arg-type]
+
+    def build(response: FakeResponse, request: Any, stream: Any) -> Any:
+        if response.status == 0:
+            raise http.RemoteProtocolError(NO_RESPONSE)
+        headers = list(response.headers.items())
+        if response.chunks is not None:
+            return http.Response(response.status, headers=headers, stream=stream, request=request)
+        return http.Response(
+            response.status, headers=headers, content=response.body, request=request
+        )
+
+    class FakeTransport(http.BaseTransport):  # type: ignore[name-defined, misc]
+        def __init__(self, engine: Handler) -> None:
+            self.engine = engine
+
+        def handle_request(self, request: Any) -> Any:
+            response = self.engine.handle(to_fake_request(request, request.read()))
+            limit = _read_timeout(request)
+            if response.plan.first_byte_delay and response.chunks is None:
+                wait(response.plan.first_byte_delay, limit)
+            return build(response, request, SyncStream(response, limit))
+
+    class AsyncFakeTransport(http.AsyncBaseTransport):  # type: ignore[name-defined, misc]
+        def __init__(self, engine: Handler) -> None:
+            self.engine = engine
+
+        async def handle_async_request(self, request: Any) -> Any:
+            response = self.engine.handle(to_fake_request(request, await request.aread()))
+            limit = _read_timeout(request)
+            if response.plan.first_byte_delay and response.chunks is None:
+                await await_wait(response.plan.first_byte_delay, limit)
+            return build(response, request, AsyncStream(response, limit))
+
+    return FakeTransport, AsyncFakeTransport
+
+
+def sync_transport(engine: Handler, http: ModuleType | None = None) -> Any:
+    """A sync transport for ``engine`` (for ``httpx2.Client(transport=...)``)."""
+    return transport_classes(http or http_module())[0](engine)
+
+
+def async_transport(engine: Handler, http: ModuleType | None = None) -> Any:
+    """An async transport for ``engine`` (for ``httpx2.AsyncClient(transport=...)``)."""
+    return transport_classes(http or http_module())[1](engine)

@@ -1,0 +1,287 @@
+"""Scripted faults: HTTP errors by status or type, errors mid-stream, drops, delays."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, get_args, get_origin
+
+from claude_fake.errors import ScriptError
+from claude_fake.model import FakeResponse, StreamPlan
+from claude_fake.wire import answer, render, sse
+
+STATUS_TYPES: Mapping[int, str] = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    408: "timeout_error",
+    409: "conflict_error",
+    412: "memory_precondition_failed_error",
+    413: "request_too_large",
+    422: "invalid_request_error",
+    429: "rate_limit_error",
+    431: "invalid_request_error",
+    499: "api_error",
+    500: "api_error",
+    501: "api_error",
+    503: "api_error",
+    504: "timeout_error",
+    529: "overloaded_error",
+}
+TYPE_STATUS: Mapping[str, int] = {
+    "invalid_request_error": 400,
+    "authentication_error": 401,
+    "billing_error": 402,
+    "permission_error": 403,
+    "not_found_error": 404,
+    "conflict_error": 409,
+    "memory_path_conflict_error": 409,
+    "memory_precondition_failed_error": 412,
+    "request_too_large": 413,
+    "rate_limit_error": 429,
+    "api_error": 500,
+    "timeout_error": 504,
+    "overloaded_error": 529,
+}
+MESSAGES: Mapping[str, str] = {
+    "invalid_request_error": "Invalid request.",
+    "authentication_error": "invalid x-api-key",
+    "billing_error": "Your credit balance is too low to access the Anthropic API.",
+    "permission_error": "Your API key does not have permission to use the specified resource.",
+    "not_found_error": "Not found.",
+    "conflict_error": "Conflict.",
+    "request_too_large": "Request exceeds the maximum allowed number of bytes.",
+    "rate_limit_error": "Number of request tokens has exceeded your per-minute rate limit "
+    "(https://docs.claude.com/en/api/rate-limits); see the response headers for current usage. "
+    "Please reduce the prompt length or the maximum tokens requested, or try again later.",
+    "api_error": "Internal server error",
+    "timeout_error": "Request timed out.",
+    "overloaded_error": "Overloaded",
+}
+
+
+@dataclass(slots=True, kw_only=True)
+class Fault:
+    """One scripted fault; ``times`` counts the attempts it answers (None: every one)."""
+
+    status: int = 0
+    error_type: str = ""
+    message: str | None = None
+    error_code: str | None = None
+    retry_after: float | None = None
+    should_retry: bool | None = None
+    after_events: int | None = None
+    disconnect: bool = False
+    first_byte_delay: float = 0.0
+    event_delay: float = 0.0
+    times: int | None = 1
+    used: int = 0
+    where: str = ""
+
+    def __post_init__(self) -> None:
+        if self.message is not None and not isinstance(self.message, str):
+            raise ScriptError(
+                f"fail(message={self.message!r}) must be a string.", fix="e.g. message='Overloaded'"
+            )
+        if self.should_retry is not None and not isinstance(self.should_retry, bool):
+            raise ScriptError(
+                f"fail(should_retry={self.should_retry!r}) must be True or False.",
+                fix="True sends x-should-retry: true, False sends false.",
+            )
+        if self.latency_only and not (self.first_byte_delay or self.event_delay):
+            raise ScriptError(
+                "latency() with no delay does nothing.",
+                fix="Give first_byte=seconds and/or per_event=seconds.",
+            )
+
+    @property
+    def mid_stream(self) -> bool:
+        """Whether it waits for a streamed answer and cuts into it."""
+        return self.after_events is not None
+
+    @property
+    def latency_only(self) -> bool:
+        """Whether it only slows the answer down."""
+        return not self.status and not self.disconnect
+
+    def describe(self) -> str:
+        """A one-line description for reports."""
+        if self.disconnect:
+            what = "disconnect" + (f" after {self.after_events} events" if self.mid_stream else "")
+        elif self.latency_only:
+            what = f"latency first_byte={self.first_byte_delay}s per_event={self.event_delay}s"
+        else:
+            what = f"{self.status} {self.error_type}"
+            what += f" ({self.error_code})" if self.error_code else ""
+            what += f" after {self.after_events} events" if self.mid_stream else ""
+        return f"fault {what}{self.where}"
+
+
+def _status_and_type(status_or_type: int | str) -> tuple[int, str]:
+    if isinstance(status_or_type, bool) or not isinstance(status_or_type, int | str):
+        raise ScriptError(
+            f"fail() takes a status code or an error type, got {status_or_type!r}.",
+            fix="e.g. fake.fail(529) or fake.fail('rate_limit_error').",
+        )
+    if isinstance(status_or_type, str):
+        if status_or_type not in TYPE_STATUS:
+            raise ScriptError(
+                f"fail({status_or_type!r}): unknown error type.",
+                fix=f"Use a status code or one of: {', '.join(TYPE_STATUS)}.",
+            )
+        return TYPE_STATUS[status_or_type], status_or_type
+    if not 400 <= status_or_type <= 599:
+        raise ScriptError(
+            f"fail({status_or_type}): a fault must be an error status (400-599).",
+            fix="Script a successful answer with fake.reply(...) instead.",
+        )
+    default = "api_error" if status_or_type >= 500 else "invalid_request_error"
+    return status_or_type, STATUS_TYPES.get(status_or_type, default)
+
+
+def make_fault(status_or_type: int | str, **options: Any) -> Fault:
+    """A Fault from a status (529) or an error type ('overloaded_error'), checked."""
+    status, error_type = _status_and_type(status_or_type)
+    check_error_code(status, options.get("error_code"))
+    return Fault(status=status, error_type=error_type, **options)
+
+
+@cache
+def error_code_statuses() -> Mapping[str, frozenset[int]]:
+    """Each ``details.error_code`` the SDK maps to an exception class, with its statuses."""
+    try:
+        from anthropic._error_classes import ERROR_CLASSES
+    except ImportError:  # SDKs before error codes: any code is passed through
+        return {}
+    out: dict[str, set[int]] = {}
+    for status, code in ERROR_CLASSES:
+        if code is not None:
+            out.setdefault(code, set()).add(status)
+    return {code: frozenset(statuses) for code, statuses in out.items()}
+
+
+def check_error_code(status: int, code: object) -> None:
+    """Raise a ScriptError for an ``error_code`` the SDK does not pair with ``status``."""
+    if code is None:
+        return
+    known = error_code_statuses()
+    if not isinstance(code, str) or (known and status not in known.get(code, ())):
+        right = sorted(known.get(code, ())) if isinstance(code, str) else []
+        mine = sorted(c for c, statuses in known.items() if status in statuses)
+        hint = f"{code!r} goes with status {right[0]}. " if right else ""
+        raise ScriptError(
+            f"fail({status}, error_code={code!r}): the SDK knows no such code for {status}.",
+            why="The SDK picks the exception class from (status, details.error_code).",
+            fix=hint
+            + (
+                f"Codes for {status}: {', '.join(mine)}."
+                if mine
+                else f"Status {status} has no error codes; drop error_code."
+            ),
+        )
+
+
+def check_times(times: int | None, what: str) -> None:
+    """Reject a ``times`` that is not a positive int or None."""
+    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
+        raise ScriptError(
+            f"{what}: times={times!r} must be a positive integer, or None for every request.",
+            fix="e.g. times=2.",
+        )
+
+
+def error_headers(fault: Fault, request_id: str) -> dict[str, str]:
+    """Headers of an error answer: retry hints, rate-limit state, x-should-retry."""
+    headers = {"content-type": "application/json", "request-id": request_id}
+    if fault.retry_after is not None:
+        headers["retry-after"] = str(math.ceil(fault.retry_after))
+        headers["retry-after-ms"] = f"{fault.retry_after * 1000:g}"
+    elif fault.status in (429, 529, 500, 503, 408, 409, 504) or fault.should_retry:
+        headers["retry-after-ms"] = "1"
+    if fault.status == 429:
+        headers.update(ratelimit_headers(remaining=0))
+    if fault.should_retry is not None:
+        headers["x-should-retry"] = "true" if fault.should_retry else "false"
+    return headers
+
+
+def ratelimit_headers(*, remaining: int) -> dict[str, str]:
+    """The ``anthropic-ratelimit-*`` headers, with ``remaining`` of each limit left."""
+    reset = "2026-01-01T00:00:01Z"
+    out: dict[str, str] = {}
+    for name, limit in (
+        ("requests", 4000),
+        ("tokens", 2_000_000),
+        ("input-tokens", 1_600_000),
+        ("output-tokens", 400_000),
+    ):
+        out[f"anthropic-ratelimit-{name}-limit"] = str(limit)
+        out[f"anthropic-ratelimit-{name}-remaining"] = str(remaining)
+        out[f"anthropic-ratelimit-{name}-reset"] = reset
+    return out
+
+
+@cache
+def _details_models() -> Mapping[str, Any]:
+    try:
+        from anthropic.types.shared.error_details import ErrorDetails
+    except ImportError:
+        return {}
+    members = get_args(get_args(ErrorDetails)[0])
+    return {get_args(m.model_fields["error_code"].annotation)[0]: m for m in members}
+
+
+DETAIL_EXAMPLES: Mapping[str, Any] = {
+    "max_side_length_pixels": 8000,
+    "paths": ["messages.0.content.0"],
+}
+
+
+def error_details(code: str) -> dict[str, Any]:
+    """``error.details`` for ``code``, its required fields filled with plausible values."""
+    details: dict[str, Any] = {"error_code": code}
+    model = _details_models().get(code)
+    for name, info in model.model_fields.items() if model else ():
+        if name in details or not info.is_required():
+            continue
+        origin = get_origin(info.annotation)
+        empty: Any = [] if origin is list else 0 if info.annotation is int else ""
+        details[name] = DETAIL_EXAMPLES.get(name, empty)
+    return details
+
+
+def _error_payload(fault: Fault, request_id: str) -> dict[str, Any]:
+    details = error_details(fault.error_code) if fault.error_code else None
+    message = fault.message or MESSAGES.get(fault.error_type, "Error")
+    return render.error_body(fault.error_type, message, request_id, details)
+
+
+def error_response(fault: Fault, request_id: str) -> FakeResponse:
+    """The HTTP error answer of a fault."""
+    return answer.json_response(
+        _error_payload(fault, request_id),
+        request_id,
+        status=fault.status,
+        source="fault",
+        plan=StreamPlan(first_byte_delay=fault.first_byte_delay),
+        headers=error_headers(fault, request_id),
+    )
+
+
+def stream_plan(fault: Fault, request_id: str) -> StreamPlan:
+    """How a mid-stream fault or latency cuts into a streamed answer."""
+    error_event = None
+    if fault.status:
+        payload = _error_payload(fault, request_id)
+        error_event = sse.encode("error", payload)
+    return StreamPlan(
+        first_byte_delay=fault.first_byte_delay,
+        event_delay=fault.event_delay,
+        cut_after=fault.after_events,
+        error_event=error_event,
+        disconnect=fault.disconnect,
+    )

@@ -1,0 +1,298 @@
+"""Scripted replies: what the test queued, in order, or matched by a ``when`` rule.
+
+A reply is checked against the SDK's own types when it is scripted, so a bad script fails at the
+call; what depends on the request (its stop sequences, its betas) is settled when one takes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, get_args
+
+from claude_fake.errors import ScriptError
+from claude_fake.model import FakeRequest
+from claude_fake.sources import blocks as b
+
+Predicate = Callable[[FakeRequest], object]
+
+
+@cache
+def stop_reasons() -> tuple[str, ...]:
+    """Every stop reason the installed SDK knows (GA and beta)."""
+    from anthropic.types import StopReason
+    from anthropic.types.beta import BetaStopReason
+
+    return tuple(dict.fromkeys([*get_args(StopReason), *get_args(BetaStopReason)]))
+
+
+def flatten(items: Iterable[object]) -> list[b.Block]:
+    """Turn reply arguments (str, blocks, pairs of blocks) into a list of block dicts."""
+    out: list[b.Block] = []
+    for item in items:
+        if isinstance(item, str):
+            out.append(b.text(item))
+        elif isinstance(item, tuple | list):
+            out.extend(flatten(item))
+        elif isinstance(item, Mapping):
+            out.append(dict(item))
+        else:
+            raise ScriptError(
+                f"reply() got a {type(item).__name__}, which is not a content block.",
+                fix=f"Pass strings or blocks. {b.BUILDERS}",
+            )
+    return out
+
+
+def infer_stop_reason(content: list[b.Block]) -> str:
+    """The stop reason a reply implies: tool_use for a client tool call, else end_turn."""
+    kinds = [blk.get("type") for blk in content]
+    if "tool_use" in kinds:
+        return "tool_use"
+    if kinds and kinds[-1] == "compaction":
+        return "compaction"
+    return "end_turn"
+
+
+# Stop reasons every SDK generation knows: checked without importing the SDK.
+SURE_STOP_REASONS = frozenset({"end_turn", "max_tokens", "stop_sequence", "tool_use"})
+
+
+def check_stop_reason(stop_reason: str) -> None:
+    """Raise a ScriptError when the SDK does not know ``stop_reason``."""
+    if stop_reason not in SURE_STOP_REASONS and stop_reason not in stop_reasons():
+        raise ScriptError(
+            f"unknown stop_reason {stop_reason!r}.",
+            why="Strict SDK clients reject stop reasons outside their StopReason literal.",
+            fix=f"Use one of: {', '.join(stop_reasons())}.",
+        )
+
+
+def _model_error(model: Any, value: Mapping[str, Any], what: str, fix: str) -> None:
+    from pydantic import ValidationError
+
+    try:
+        model.model_validate(dict(value))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ScriptError(f"{what}: {where}: {first['msg']}.", fix=fix) from None
+
+
+def check_usage(usage: object) -> None:
+    """Raise a ScriptError for a usage override the SDK's ``Usage`` would not accept."""
+    if usage is None:
+        return
+    from anthropic.types.beta import BetaUsage
+
+    fields = sorted(BetaUsage.model_fields)
+    if not isinstance(usage, Mapping) or set(usage) - set(fields):
+        unknown = sorted(set(usage) - set(fields)) if isinstance(usage, Mapping) else usage
+        raise ScriptError(
+            f"reply(usage=...): {unknown!r} is not a usage field.",
+            fix=f"Override any of: {', '.join(fields)}; e.g. usage={{'output_tokens': 5}}.",
+        )
+    base = {"input_tokens": 1, "output_tokens": 1}
+    _model_error(
+        BetaUsage, {**base, **usage}, "reply(usage=...)", "e.g. usage={'output_tokens': 5}"
+    )
+
+
+def check_stop_details(stop_reason: str, details: object) -> None:
+    """Raise a ScriptError for stop details that do not fit the stop reason or the SDK's model."""
+    if details is None:
+        return
+    from anthropic.types.beta import BetaRefusalStopDetails
+
+    fix = "e.g. stop_details={'type': 'refusal', 'category': 'cyber', 'explanation': None}"
+    if stop_reason != "refusal" or not isinstance(details, Mapping):
+        raise ScriptError(
+            f"reply(stop_details={details!r}) with stop_reason={stop_reason!r}.",
+            why="The API sends stop_details only with stop_reason 'refusal', as a mapping.",
+            fix=f"Pass stop_reason='refusal' and a dict, {fix}.",
+        )
+    _model_error(BetaRefusalStopDetails, {"type": "refusal", **details}, "reply(stop_details)", fix)
+
+
+def check_consistency(reply: Reply) -> None:
+    """Raise a ScriptError when the stop reason and the other fields contradict each other."""
+    kinds = [blk.get("type") for blk in reply.content]
+    sequence = reply.stop_sequence
+    if sequence is not None and (not isinstance(sequence, str) or not sequence):
+        raise ScriptError(
+            f"reply(stop_sequence={sequence!r}) must be a non-empty string.",
+            fix="e.g. stop_sequence='###'",
+        )
+    if sequence is not None and reply.stop_reason != "stop_sequence":
+        raise ScriptError(
+            f"reply(stop_sequence={sequence!r}) with stop_reason={reply.stop_reason!r}.",
+            why="The API names the stop sequence only when it stopped on it.",
+            fix="Drop stop_reason (it is then 'stop_sequence') or drop stop_sequence.",
+        )
+    if reply.stop_reason == "tool_use" and "tool_use" not in kinds:
+        raise ScriptError(
+            "reply(stop_reason='tool_use') has no tool_use block.",
+            why="Clients look for the tool_use block to run when the turn stops for a tool.",
+            fix='Add one: fake.reply(claude_fake.tool_use("get_weather", {"city": "Paris"})).',
+        )
+    if reply.stop_reason == "compaction" and (not kinds or kinds[-1] != "compaction"):
+        raise ScriptError(
+            "reply(stop_reason='compaction') must end with a compaction block.",
+            why="With pause_after_compaction the API stops right after the compaction block.",
+            fix='e.g. fake.reply(claude_fake.compaction("summary"))',
+        )
+    check_usage(reply.usage)
+    check_stop_details(reply.stop_reason, reply.stop_details)
+
+
+@dataclass(slots=True, kw_only=True)
+class Reply:
+    """One scripted answer; ``times`` counts down as it answers (None: forever)."""
+
+    content: list[b.Block]
+    stop_reason: str
+    stop_sequence: str | None = None
+    stop_details: Mapping[str, Any] | None = None
+    usage: Mapping[str, Any] | None = None
+    when: Predicate | None = None
+    times: int | None = 1
+    where: str = ""
+    used: int = 0
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.stop_sequence is not None and self.stop_reason == "end_turn":
+            self.stop_reason = "stop_sequence"  # a stop sequence implies its stop reason
+        check_consistency(self)
+        if self.stop_details is not None:
+            self.stop_details = {"type": "refusal", **self.stop_details}
+
+    def describe(self) -> str:
+        """A one-line description for reports."""
+        kinds = ", ".join(str(blk.get("type")) for blk in self.content) or "no blocks"
+        rule = " (when rule)" if self.when else ""
+        return f"reply [{kinds}] stop_reason={self.stop_reason}{rule}{self.where}"
+
+
+def call_site() -> str:
+    """' (scripted at file:line)' of the first frame outside claude_fake, for messages."""
+    stack = traceback.extract_stack()[:-1]
+    if any(frame.filename.endswith("claude_fake/faces/scripting.py") for frame in stack):
+        return " (scripted over HTTP)"
+    for frame in reversed(stack):
+        if "/claude_fake/" not in frame.filename:
+            return f" (scripted at {frame.filename}:{frame.lineno})"
+    return ""
+
+
+def _is_compaction_request(request: FakeRequest) -> bool:
+    return any(beta.startswith("compact-") for beta in request.betas)
+
+
+def _check_beta_blocks(reply: Reply, request: FakeRequest) -> None:
+    kinds = [str(blk.get("type")) for blk in reply.content]
+    if "compaction" in kinds or reply.stop_reason == "compaction":
+        if not _is_compaction_request(request):
+            raise ScriptError(
+                f"{reply.describe()} holds a compaction, but the request is not a compaction "
+                f"request (anthropic-beta: {', '.join(request.betas) or 'none'}).",
+                why="The API compacts only for the compact-2026-01-12 (or compact-2026-09-04) "
+                "beta; GA clients cannot parse a compaction block or stop reason.",
+                fix="Send it with client.beta.messages.create(..., betas=['compact-2026-01-12']), "
+                "or script this reply without compaction.",
+            )
+        return
+    beta_only = [kind for kind in kinds if not b.is_ga(kind)]
+    if beta_only and not request.is_beta:
+        raise ScriptError(
+            f"{reply.describe()} holds {', '.join(beta_only)}, which only beta requests get.",
+            why="GA clients (client.messages) cannot parse beta-only blocks.",
+            fix="Send it with client.beta.messages.create(..., betas=[...]), "
+            "or script this reply without them.",
+        )
+
+
+def resolve(reply: Reply, request: FakeRequest) -> Reply:
+    """``reply`` as it answers ``request``: its stop sequence filled from the request; checked."""
+    _check_beta_blocks(reply, request)
+    if reply.stop_reason != "stop_sequence" or reply.stop_sequence is not None:
+        return reply
+    asked = request.body.get("stop_sequences") if isinstance(request.body, dict) else None
+    if not isinstance(asked, list) or not asked or not isinstance(asked[0], str):
+        raise ScriptError(
+            f"{reply.describe()} stops on a stop sequence, but neither the reply nor the "
+            "request names one.",
+            why="The API answers stop_reason 'stop_sequence' with the sequence it matched.",
+            fix="Pass stop_sequence='...' to fake.reply(), or send stop_sequences=[...].",
+        )
+    return dataclasses.replace(reply, stop_sequence=asked[0])
+
+
+@dataclass(slots=True)
+class ReplyBook:
+    """The queue and the ``when`` rules of one engine. Not thread-safe: the engine locks."""
+
+    queue: list[Reply] = field(default_factory=list)
+    rules: list[Reply] = field(default_factory=list)
+    scripted: bool = False
+
+    def add(self, reply: Reply) -> None:
+        """Queue a reply, or add it as a rule when it has a ``when``."""
+        self.scripted = True
+        (self.rules if reply.when else self.queue).append(reply)
+
+    def take(self, request: FakeRequest) -> Reply | None:
+        """The reply for ``request``: the first matching rule, else the head of the queue.
+
+        A reply that cannot answer this request is used up all the same, and the ScriptError
+        saying why reaches the client (and ``fake.problems``) once.
+        """
+        reply = self._match(request)
+        return resolve(reply, request) if reply is not None else None
+
+    def _match(self, request: FakeRequest) -> Reply | None:
+        for rule in self.rules:
+            if rule.times is not None and rule.used >= rule.times:
+                continue
+            if _matches(rule, request):
+                return self._use(rule)
+        while self.queue:
+            head = self.queue[0]
+            if head.times is not None and head.used >= head.times:
+                self.queue.pop(0)
+                continue
+            return self._use(head)
+        return None
+
+    @staticmethod
+    def _use(reply: Reply) -> Reply:
+        reply.used += 1
+        return reply
+
+    @staticmethod
+    def give_back(reply: Reply) -> None:
+        """Undo a ``take`` whose reply was not used after all: the next request gets it."""
+        reply.used -= 1
+
+    def unused(self) -> list[str]:
+        """Descriptions of replies that were never used up."""
+        return [
+            f"{r.describe()}: used {r.used} of {r.times}"
+            for r in [*self.rules, *self.queue]
+            if r.times is not None and r.used < r.times
+        ]
+
+
+def _matches(rule: Reply, request: FakeRequest) -> bool:
+    assert rule.when is not None
+    try:
+        return bool(rule.when(request))
+    except Exception as exc:
+        raise ScriptError(
+            f"the when= rule of {rule.describe()} raised {type(exc).__name__}: {exc}",
+            why="A rule is called with each request (a claude_fake FakeRequest).",
+            fix="Fix the predicate; it may read request.text, .body, .messages, .headers.",
+        ) from exc
