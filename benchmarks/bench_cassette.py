@@ -85,7 +85,7 @@ def timed(source: CassetteSource, n: int, stream: bool) -> float:
     """Seconds to answer (and, for a stream, drain) the request for interaction n."""
     fake = request(n, stream)
     start = time.perf_counter()
-    response = source.answer(fake, "req_bench")
+    response = source.claim(fake, "req_bench")
     if response.chunks is not None:
         b"".join(response.chunks)
     return time.perf_counter() - start

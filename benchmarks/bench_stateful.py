@@ -72,7 +72,7 @@ def ask(fake: FakeClaude, body: dict[str, Any]) -> tuple[FakeRequest, dict[str, 
     request = FakeRequest(method="POST", path="/v1/messages", headers=HEADERS, raw=raw)
     response = fake.handle(request)
     assert response.status == 200, response.body[:300]
-    return request, response.answer
+    return request, response.payload
 
 
 def conversation(fake: FakeClaude, turns: int) -> tuple[FakeRequest, int]:
@@ -114,7 +114,7 @@ def figures(rounds: int) -> list[Figure]:
         after_round=fake.reset,
     )
     share = ratio(times["answer"], times["parse"])
-    usage = fake.handle(request).answer["usage"]
+    usage = fake.handle(request).payload["usage"]
     extra = {"turns": TURNS, "body_bytes": len(request.raw), "compactions": compactions}
     return [
         figure(

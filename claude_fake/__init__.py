@@ -21,7 +21,6 @@ if TYPE_CHECKING:
         ClaudeFakeError,
         ConfigError,
         ScenarioExhausted,
-        SchemaViolation,
         ScriptError,
         UnusedScript,
     )
@@ -45,7 +44,6 @@ _WHERE = {
     "FakeRequest": "model",
     "RecordMode": "config",
     "ScenarioExhausted": "errors",
-    "SchemaViolation": "errors",
     "ScriptError": "errors",
     "UnusedScript": "errors",
     "ValidateMode": "config",
@@ -68,7 +66,6 @@ __all__ = [
     "FakeRequest",
     "RecordMode",
     "ScenarioExhausted",
-    "SchemaViolation",
     "ScriptError",
     "UnusedScript",
     "ValidateMode",

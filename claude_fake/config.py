@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
+from claude_fake import checks
 from claude_fake.errors import ConfigError
 
 
@@ -25,6 +26,13 @@ class ValidateMode(str, enum.Enum):
     STRICT = "strict"
     LENIENT = "lenient"
     OFF = "off"
+
+
+class ReplayTiming(str, enum.Enum):
+    """How a cassette replays: at once (recorded waits shortened), or with its recorded waits."""
+
+    INSTANT = "instant"
+    RECORDED = "recorded"
 
 
 def parse_enum(kind: type[enum.Enum], value: object, *, source: str) -> enum.Enum:
@@ -66,9 +74,12 @@ class FakeConfig:
     upstream: str = "https://api.anthropic.com"
     require_api_key: str | None = None
     assert_all_used: bool = True
-    replay_timing: str = "instant"
+    replay_timing: ReplayTiming = ReplayTiming.INSTANT
     batch_delay: float = 0.0
-    extra: Mapping[str, object] = field(default_factory=dict)
+    match_on: tuple[str, ...] | None = None
+    ignore_fields: tuple[str, ...] = ()
+    redact_headers: tuple[str, ...] = ()
+    retest_command: str | None = None
 
 
 def _seed(value: object, source: str) -> int:
@@ -78,12 +89,24 @@ def _seed(value: object, source: str) -> int:
 
 
 def _seconds(value: object, source: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | str) or float(value) < 0:
-        raise TypeError(f"{source} must be a number of seconds >= 0")
-    return float(value)
+    number = float(value) if isinstance(value, str) else value
+    return checks.seconds(number, source, ConfigError)
+
+
+def _names(value: object, source: str) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise TypeError(f"{source} must be a list of strings")
+    names = tuple(value)
+    if not all(isinstance(name, str) for name in names):
+        raise TypeError(f"{source} must be a list of strings")
+    return names
 
 
 _PARSERS: dict[str, Callable[[object, str], object]] = {
+    "match_on": _names,
+    "ignore_fields": _names,
+    "redact_headers": _names,
+    "replay_timing": lambda v, s: parse_enum(ReplayTiming, v, source=s),
     "batch_delay": _seconds,
     "seed": _seed,
     "validate": lambda v, s: validate_mode(v, source=s),

@@ -38,7 +38,3 @@ class CassetteMismatch(ClaudeFakeError):
 
 class CassetteCorrupt(ClaudeFakeError):
     """A cassette file cannot be read."""
-
-
-class SchemaViolation(ClaudeFakeError):
-    """A request body breaks the API's rules."""

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 JSON = Any
+
+
+class AnsweredBy(str, enum.Enum):
+    """Which source answered a request: the closed set the journal and the summary count."""
+
+    SCRIPTED = "scripted"
+    REPLAYED = "replayed"
+    RECORDED = "recorded"
+    GENERATED = "generated"
+    FAULT = "fault"
+    ERROR = "error"
+    MISS = "miss"
+    BATCH = "batch"
+
+    def __str__(self) -> str:
+        return self.value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -24,7 +41,7 @@ class FakeRequest:
     raw: bytes = b""
     body: JSON = None
     response: JSON = None
-    source: str | None = None
+    source: AnsweredBy | None = None
     root_path: str = ""
 
     def with_body(self, body: JSON) -> FakeRequest:
@@ -137,15 +154,18 @@ NO_PLAN = StreamPlan()  # no delays, no cut: shared, as plans are frozen
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FakeResponse:
-    """What the engine answers: a status, headers, and a whole body or a list of SSE chunks."""
+    """What the engine answers: a status, headers, and a whole body or a list of SSE chunks;
+    ``payload`` is the answer as JSON (for the journal); ``dropped``: close the connection
+    before any byte instead."""
 
     status: int
     headers: Mapping[str, str]
     body: bytes = b""
     chunks: Iterable[bytes] | None = None
     plan: StreamPlan = NO_PLAN
-    source: str = "generated"
-    answer: JSON = None
+    source: AnsweredBy = AnsweredBy.GENERATED
+    payload: JSON = None
+    dropped: bool = False
 
 
 class Disconnect:

@@ -173,7 +173,7 @@ def claude_fake(request: pytest.FixtureRequest) -> Iterator[FakeClaude]:
 
 def _tally(fake: FakeClaude, tally: Tally) -> None:
     tally.sources.update(fake.stats)
-    source = fake.open_cassette()  # only a cassette this test actually opened
+    source = fake.opened_cassette  # only a cassette this test actually opened
     if source is not None:
         tally.written += bool(source.written)
     fake.close()

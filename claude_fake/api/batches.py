@@ -1,23 +1,33 @@
-"""The Message Batches endpoints, registered in ``FakeClaude.extensions`` under the names
-``endpoints.ROUTES`` gives them. Each handler is ``(engine, request, request_id, params)``."""
+"""The Message Batches endpoints as the generator answers them. Each handler is
+``(host, request, request_id, params)``; ``host`` is what they need of the engine (a Protocol)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Protocol
 
-from claude_fake.api.routes import limit_param
-from claude_fake.model import FakeRequest, FakeResponse
-from claude_fake.state.batches import Batch
-from claude_fake.wire.answer import api_error, json_response
-
-if TYPE_CHECKING:
-    from claude_fake.engine import FakeClaude
+from claude_fake.api import paging
+from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
+from claude_fake.state.batches import Batch, BatchStore
+from claude_fake.state.clock import Clock
+from claude_fake.wire.responses import api_error, json_response
 
 Params = Mapping[str, str]
 
 
-def origin(engine: FakeClaude, request: FakeRequest) -> str:
+class BatchHost(Protocol):
+    """What the batch endpoints use of the engine: its store, clock, ids and request handler."""
+
+    batches: BatchStore
+    clock: Clock
+    origin: str
+
+    def new_id(self, kind: str) -> str: ...
+
+    def handle(self, request: FakeRequest) -> FakeResponse: ...
+
+
+def origin(engine: BatchHost, request: FakeRequest) -> str:
     """The fake's own origin as the client reached it: its Host header (plus any mount prefix
     the server stripped), or the in-process origin."""
     host = request.headers.get("host")
@@ -31,17 +41,17 @@ def _missing(batch_id: str, request_id: str) -> FakeResponse:
     )
 
 
-def _find(engine: FakeClaude, batch_id: str) -> Batch | None:
+def _find(engine: BatchHost, batch_id: str) -> Batch | None:
     engine.batches.process(engine.handle, engine.clock.now())
     return engine.batches.get(batch_id)
 
 
-def _shown(engine: FakeClaude, request: FakeRequest, batch: Batch, request_id: str) -> FakeResponse:
+def _shown(engine: BatchHost, request: FakeRequest, batch: Batch, request_id: str) -> FakeResponse:
     return json_response(batch.to_json(origin(engine, request)), request_id)
 
 
 def create(
-    engine: FakeClaude, request: FakeRequest, request_id: str, params: Params
+    engine: BatchHost, request: FakeRequest, request_id: str, params: Params
 ) -> FakeResponse:
     """``POST /v1/messages/batches``."""
     body = request.body if isinstance(request.body, dict) else {}
@@ -59,7 +69,7 @@ def create(
 
 
 def retrieve(
-    engine: FakeClaude, request: FakeRequest, request_id: str, params: Params
+    engine: BatchHost, request: FakeRequest, request_id: str, params: Params
 ) -> FakeResponse:
     """``GET /v1/messages/batches/{id}``."""
     batch = _find(engine, params["id"])
@@ -68,41 +78,22 @@ def retrieve(
     return _shown(engine, request, batch, request_id)
 
 
-def _page(items: list[Batch], request: FakeRequest, limit: int) -> tuple[list[Batch], bool]:
-    ids = [b.id for b in items]
-    after, before = request.params.get("after_id"), request.params.get("before_id")
-    if after:
-        start = ids.index(after[-1]) + 1 if after[-1] in ids else len(ids)
-        return items[start : start + limit], start + limit < len(items)
-    if before:
-        end = ids.index(before[-1]) if before[-1] in ids else 0
-        return items[max(0, end - limit) : end], end - limit > 0
-    return items[:limit], limit < len(items)
-
-
 def listing(
-    engine: FakeClaude, request: FakeRequest, request_id: str, params: Params
+    engine: BatchHost, request: FakeRequest, request_id: str, params: Params
 ) -> FakeResponse:
     """``GET /v1/messages/batches``: newest first, paged by ``after_id`` / ``before_id``."""
-    limit = limit_param(request.params)
+    query = request.params
+    limit = paging.limit_param(query)
     if isinstance(limit, str):
         return api_error(400, "invalid_request_error", limit, request_id)
     engine.batches.process(engine.handle, engine.clock.now())
-    chosen, has_more = _page(engine.batches.newest_first(), request, limit)
+    chosen, more = paging.page(engine.batches.newest_first(), query, limit, lambda b: b.id)
     here = origin(engine, request)
-    return json_response(
-        {
-            "data": [b.to_json(here) for b in chosen],
-            "has_more": has_more,
-            "first_id": chosen[0].id if chosen else None,
-            "last_id": chosen[-1].id if chosen else None,
-        },
-        request_id,
-    )
+    return json_response(paging.listing(chosen, more, lambda b: b.to_json(here)), request_id)
 
 
 def cancel(
-    engine: FakeClaude, request: FakeRequest, request_id: str, params: Params
+    engine: BatchHost, request: FakeRequest, request_id: str, params: Params
 ) -> FakeResponse:
     """``POST /v1/messages/batches/{id}/cancel``: ``canceling`` until the batch is next seen."""
     batch = _find(engine, params["id"])
@@ -122,7 +113,7 @@ RESULTS_EARLY = (
 )
 
 
-def _ended(engine: FakeClaude, batch_id: str, request_id: str, text: str) -> Batch | FakeResponse:
+def _ended(engine: BatchHost, batch_id: str, request_id: str, text: str) -> Batch | FakeResponse:
     """The batch if it has ended; else 404 for an unknown batch, or 400 (worded by ``text``) for
     one still processing."""
     batch = _find(engine, batch_id)
@@ -135,7 +126,7 @@ def _ended(engine: FakeClaude, batch_id: str, request_id: str, text: str) -> Bat
 
 
 def delete(
-    engine: FakeClaude, request: FakeRequest, request_id: str, params: Params
+    engine: BatchHost, request: FakeRequest, request_id: str, params: Params
 ) -> FakeResponse:
     """``DELETE /v1/messages/batches/{id}``: only a batch that has ended."""
     batch = _ended(engine, params["id"], request_id, DELETE_EARLY)
@@ -146,21 +137,22 @@ def delete(
 
 
 def results(
-    engine: FakeClaude, request: FakeRequest, request_id: str, params: Params
+    engine: BatchHost, request: FakeRequest, request_id: str, params: Params
 ) -> FakeResponse:
     """``GET /v1/messages/batches/{id}/results``: the JSONL file of an ended batch."""
     batch = _ended(engine, params["id"], request_id, RESULTS_EARLY)
     if isinstance(batch, FakeResponse):
         return batch
     headers = {"content-type": "application/binary", "request-id": request_id}
-    return FakeResponse(status=200, headers=headers, body=batch.jsonl(), source="batch")
+    return FakeResponse(status=200, headers=headers, body=batch.jsonl(), source=AnsweredBy.BATCH)
 
 
-HANDLERS: dict[str, Any] = {
-    "batch_create": create,
-    "batch_list": listing,
-    "batch_get": retrieve,
-    "batch_cancel": cancel,
-    "batch_delete": delete,
-    "batch_results": results,
+Handler = Callable[[BatchHost, FakeRequest, str, Params], FakeResponse]
+HANDLERS: Mapping[str, Handler] = {
+    "batches.create": create,
+    "batches.list": listing,
+    "batches.get": retrieve,
+    "batches.cancel": cancel,
+    "batches.delete": delete,
+    "batches.results": results,
 }

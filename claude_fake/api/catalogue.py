@@ -178,29 +178,12 @@ def _by_id() -> Mapping[str, Mapping[str, Any]]:
     return {m["id"]: m for m in catalogue()}
 
 
+def listed(lifecycles: Sequence[str]) -> list[Mapping[str, Any]]:
+    """The models ``GET /v1/models`` lists for these lifecycles (active ones when none given)."""
+    wanted = set(lifecycles or DEFAULT_LIFECYCLES)
+    return [m for m in catalogue() if m["lifecycle"] in wanted]
+
+
 def find(model_id: str) -> Mapping[str, Any] | None:
     """The entry for an id or alias, or None."""
     return _by_id().get(ALIASES.get(model_id, model_id))
-
-
-def page(
-    *, after_id: str | None, before_id: str | None, limit: int, lifecycles: Sequence[str]
-) -> dict[str, Any]:
-    """One page of ``GET /v1/models`` as the API pages it."""
-    wanted = set(lifecycles or DEFAULT_LIFECYCLES)
-    items = [m for m in catalogue() if m["lifecycle"] in wanted]
-    ids = [m["id"] for m in items]
-    if after_id is not None:
-        start = ids.index(after_id) + 1 if after_id in ids else len(ids)
-        chosen, has_more = items[start : start + limit], start + limit < len(items)
-    elif before_id is not None:
-        end = ids.index(before_id) if before_id in ids else 0
-        chosen, has_more = items[max(0, end - limit) : end], end - limit > 0
-    else:
-        chosen, has_more = items[:limit], limit < len(items)
-    return {
-        "data": list(chosen),
-        "has_more": has_more,
-        "first_id": chosen[0]["id"] if chosen else None,
-        "last_id": chosen[-1]["id"] if chosen else None,
-    }

@@ -7,16 +7,80 @@ and how to fix it, in the API's error envelope (``{"type": "error", "error": {..
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 from claude_fake.errors import ClaudeFakeError
+from claude_fake.faces.transport import Handler
+from claude_fake.model import FakeRequest
 from claude_fake.wire import render
 from claude_fake.wire.credentials import CREDENTIAL_HEADERS, REDACTED
 
-if TYPE_CHECKING:
-    from claude_fake.engine import FakeClaude
-    from claude_fake.model import FakeRequest
+
+class Script(Protocol):
+    """A scripted reply or fault, as the scripting API reports it."""
+
+    def describe(self) -> str: ...
+
+
+class Reply(Script, Protocol):
+    """A scripted reply: its description and the stop reason it settled on."""
+
+    stop_reason: str
+
+
+class Scriptable(Handler, Protocol):
+    """What the server and the scripting API use of the engine (a Protocol: no import of it)."""
+
+    problems: list[str]
+
+    @property
+    def may_block(self) -> bool: ...
+
+    @property
+    def requests(self) -> Sequence[FakeRequest]: ...
+
+    def reply(
+        self,
+        *content: object,
+        stop_reason: str | None = ...,
+        stop_sequence: str | None = ...,
+        stop_details: Mapping[str, Any] | None = ...,
+        usage: Mapping[str, Any] | None = ...,
+        when: Callable[[FakeRequest], object] | None = ...,
+        times: int | None = ...,
+    ) -> Reply: ...
+
+    def fail(
+        self,
+        status_or_error_type: int | str,
+        *,
+        times: int | None = ...,
+        retry_after: float | None = ...,
+        error_code: str | None = ...,
+        after_events: int | None = ...,
+        message: str | None = ...,
+        should_retry: bool | None = ...,
+        endpoint: str = ...,
+    ) -> Script: ...
+
+    def disconnect(
+        self, *, after_events: int | None = ..., times: int | None = ..., endpoint: str = ...
+    ) -> Script: ...
+
+    def latency(
+        self,
+        *,
+        first_byte: float = ...,
+        per_event: float = ...,
+        times: int | None = ...,
+        endpoint: str = ...,
+    ) -> Script: ...
+
+    def reset(self) -> None: ...
+
+    def unused(self) -> list[str]: ...
+
 
 Answer = tuple[int, Any]
 REPLY_KEYS = {"content", "stop_reason", "stop_sequence", "stop_details", "usage", "when", "times"}
@@ -32,6 +96,7 @@ FAULT_KEYS = {
     "should_retry",
     "first_byte_delay",
     "event_delay",
+    "endpoint",
 }
 WHEN_KEYS = ("contains", "model", "path")
 # The JSON type each field must have, as (python types, the word for the message).
@@ -49,6 +114,7 @@ FAULT_TYPES: Mapping[str, tuple[tuple[type, ...], str]] = {
     "message": ((str,), "a string"),
     "disconnect": ((bool,), "true or false"),
     "should_retry": ((bool,), "true or false"),
+    "endpoint": ((str,), "a string"),
 }
 
 
@@ -115,7 +181,7 @@ def _when(spec: dict[str, Any] | None) -> Callable[[FakeRequest], bool] | None:
     return rule
 
 
-def add_reply(engine: FakeClaude, raw: bytes) -> Answer:
+def add_reply(engine: Scriptable, raw: bytes) -> Answer:
     """``POST /_fake/replies``."""
     body = _object(raw, REPLY_KEYS, "replies")
     _check_types(body, REPLY_TYPES, "replies")
@@ -139,11 +205,12 @@ def add_reply(engine: FakeClaude, raw: bytes) -> Answer:
     return 201, {"queued": reply.describe(), "stop_reason": reply.stop_reason}
 
 
-def add_fault(engine: FakeClaude, raw: bytes) -> Answer:
+def add_fault(engine: Scriptable, raw: bytes) -> Answer:
     """``POST /_fake/faults``."""
     body = _object(raw, FAULT_KEYS, "faults")
     _check_types(body, FAULT_TYPES, "faults")
     times = body.get("times", 1)
+    endpoint = body.get("endpoint", "messages")
     kinds = [k for k in ("status", "error", "disconnect") if body.get(k) not in (None, False)]
     if len(kinds) > 1:
         raise BadScript(
@@ -151,7 +218,9 @@ def add_fault(engine: FakeClaude, raw: bytes) -> Answer:
             fix='Give one of "status", "error" or "disconnect": true (one fault per POST).',
         )
     if body.get("disconnect"):
-        fault = engine.disconnect(after_events=body.get("after_events"), times=times)
+        fault = engine.disconnect(
+            after_events=body.get("after_events"), times=times, endpoint=endpoint
+        )
     elif kinds:
         fault = engine.fail(
             body[kinds[0]],
@@ -161,12 +230,14 @@ def add_fault(engine: FakeClaude, raw: bytes) -> Answer:
             after_events=body.get("after_events"),
             message=body.get("message"),
             should_retry=body.get("should_retry"),
+            endpoint=endpoint,
         )
     elif "first_byte_delay" in body or "event_delay" in body:
         fault = engine.latency(
             first_byte=body.get("first_byte_delay", 0.0),
             per_event=body.get("event_delay", 0.0),
             times=times,
+            endpoint=endpoint,
         )
     else:
         raise BadScript(
@@ -195,12 +266,12 @@ def request_json(request: FakeRequest) -> dict[str, Any]:
     }
 
 
-def _reset(engine: FakeClaude, _: bytes) -> Answer:
+def _reset(engine: Scriptable, _: bytes) -> Answer:
     engine.reset()
     return 200, {"status": "reset"}
 
 
-ROUTES: Mapping[tuple[str, str], Callable[[FakeClaude, bytes], Answer]] = {
+ROUTES: Mapping[tuple[str, str], Callable[[Scriptable, bytes], Answer]] = {
     ("POST", "replies"): add_reply,
     ("POST", "faults"): add_fault,
     ("GET", "requests"): lambda e, _: (200, [request_json(r) for r in e.requests]),
@@ -220,7 +291,7 @@ def _no_route(method: str, name: str) -> Answer:
     return 404, render.error_body("not_found_error", text, "")
 
 
-def handle(engine: FakeClaude, method: str, name: str, raw: bytes) -> Answer:
+def handle(engine: Scriptable, method: str, name: str, raw: bytes) -> Answer:
     """Answer one scripting call; every problem is a 400 that says how to fix it."""
     name = name.strip("/")
     action = ROUTES.get((method.upper(), name))

@@ -9,13 +9,11 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from claude_fake.faces import scripting as http_api
-from claude_fake.model import DISCONNECT, FakeRequest, FakeResponse, pace
-
-if TYPE_CHECKING:
-    from claude_fake.engine import FakeClaude
+from claude_fake.faces import scripting
+from claude_fake.faces.scripting import Scriptable
+from claude_fake.model import DISCONNECT, AnsweredBy, FakeRequest, FakeResponse, pace
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -35,12 +33,12 @@ class _QuietDrops(logging.Filter):
 class Hub:
     """Engines served by one server: one at the root, others under ``/_t/<key>``."""
 
-    def __init__(self, default: FakeClaude | None = None) -> None:
+    def __init__(self, default: Scriptable | None = None) -> None:
         self.default = default
-        self.engines: dict[str, FakeClaude] = {}
+        self.engines: dict[str, Scriptable] = {}
         self._keys = iter(range(1, 1 << 62))
 
-    def mount(self, engine: FakeClaude) -> str:
+    def mount(self, engine: Scriptable) -> str:
         """Serve ``engine`` under a fresh prefix; returns the prefix."""
         key = str(next(self._keys))
         self.engines[key] = engine
@@ -50,7 +48,7 @@ class Hub:
         """Stop serving the engine under ``prefix``."""
         self.engines.pop(prefix.rsplit("/", 1)[-1], None)
 
-    def resolve(self, path: str) -> tuple[FakeClaude | None, str]:
+    def resolve(self, path: str) -> tuple[Scriptable | None, str]:
         """The engine for ``path`` and the path below its prefix."""
         if path.startswith("/_t/"):
             key, _, rest = path[4:].partition("/")
@@ -110,7 +108,7 @@ async def _stream(send: Send, response: FakeResponse) -> None:
     """Send a stream's events as planned. Events with no pause between them leave in one write
     of up to ``WRITE_BYTES`` (TCP keeps no event boundaries; a write per event costs ~100 us);
     every planned delay, cut and drop happens exactly after the event it follows."""
-    if response.source == "recorded":
+    if response.source is AnsweredBy.RECORDED:
         await _passthrough(send, response)
         return
     pending: list[bytes] = []
@@ -148,9 +146,9 @@ async def _until_disconnect(receive: Receive) -> None:
         pass
 
 
-async def answer(send: Send, receive: Receive, response: FakeResponse) -> None:
+async def deliver(send: Send, receive: Receive, response: FakeResponse) -> None:
     """Send ``response``, and stop (no more sleeps or writes) when the client goes away."""
-    if response.chunks is None and not response.plan.first_byte_delay and response.status:
+    if response.chunks is None and not response.plan.first_byte_delay and not response.dropped:
         await send_response(send, response)  # nothing to wait on: skip the watcher task
         return
     sending = asyncio.ensure_future(send_response(send, response))
@@ -165,7 +163,7 @@ async def answer(send: Send, receive: Receive, response: FakeResponse) -> None:
 
 async def send_response(send: Send, response: FakeResponse) -> None:
     """Write a FakeResponse to the ASGI connection, pacing streams as planned."""
-    if response.status == 0:
+    if response.dropped:
         await _drop(send)
         return
     headers = [(k.encode(), v.encode()) for k, v in response.headers.items()]
@@ -202,7 +200,7 @@ def build_app(hub: Hub) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
             )
             return
         if path.startswith("/_fake/"):
-            status, payload = http_api.handle(engine, scope["method"], path[7:], raw)
+            status, payload = scripting.handle(engine, scope["method"], path[7:], raw)
             await _send_json(send, status, payload)
             return
         request = FakeRequest(
@@ -213,11 +211,11 @@ def build_app(hub: Hub) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
             raw=raw,
             root_path=scope["path"][: len(scope["path"]) - len(path)],
         )
-        if engine.config.cassette and engine.config.record_mode.value != "none":
+        if engine.may_block:
             response = await asyncio.to_thread(engine.handle, request)  # may wait on upstream
         else:
             response = engine.handle(request)
-        await answer(send, receive, response)
+        await deliver(send, receive, response)
 
     return app
 
@@ -247,7 +245,7 @@ def uvicorn_options() -> dict[str, Any]:
 
 @contextmanager
 def running_server(
-    engine: FakeClaude | None, *, host: str = "127.0.0.1", port: int = 0, hub: Hub | None = None
+    engine: Scriptable | None, *, host: str = "127.0.0.1", port: int = 0, hub: Hub | None = None
 ) -> Iterator[str]:
     """Run a server for ``engine`` (or a whole ``hub``) in a thread; yields its base URL."""
     import uvicorn

@@ -12,15 +12,20 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from functools import cache
 from types import ModuleType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from claude_fake.model import DISCONNECT, FakeRequest, FakeResponse, pace
+
+if TYPE_CHECKING:
+    import anthropic
 
 DROPPED = "peer closed connection without sending complete message body (incomplete chunked read)"
 NO_RESPONSE = "Server disconnected without sending a response."
 
 
 class Handler(Protocol):
+    """What a face needs of the engine: one request in, one answer out."""
+
     def handle(self, request: FakeRequest) -> FakeResponse: ...
 
 
@@ -31,6 +36,22 @@ def http_module() -> ModuleType:
     module = getattr(base, "httpx2", None) or base.httpx  # type: ignore[attr-defined]
     assert isinstance(module, ModuleType)
     return module
+
+
+def sdk_client(handler: Handler, options: dict[str, Any]) -> anthropic.Anthropic:
+    """An ``anthropic.Anthropic`` whose requests ``handler`` answers in-process."""
+    import anthropic
+
+    http_client = http_module().Client(transport=sync_transport(handler))
+    return anthropic.Anthropic(http_client=http_client, **options)
+
+
+def async_sdk_client(handler: Handler, options: dict[str, Any]) -> anthropic.AsyncAnthropic:
+    """An ``anthropic.AsyncAnthropic`` whose requests ``handler`` answers in-process."""
+    import anthropic
+
+    http_client = http_module().AsyncClient(transport=async_transport(handler))
+    return anthropic.AsyncAnthropic(http_client=http_client, **options)
 
 
 def to_fake_request(request: Any, body: bytes) -> FakeRequest:
@@ -108,7 +129,7 @@ def transport_classes(http: ModuleType) -> tuple[type, type]:
                     await await_wait(item, self._limit)  # type: ignore[arg-type]
 
     def build(response: FakeResponse, request: Any, stream: Any) -> Any:
-        if response.status == 0:
+        if response.dropped:
             raise http.RemoteProtocolError(NO_RESPONSE)
         headers = list(response.headers.items())
         if response.chunks is not None:

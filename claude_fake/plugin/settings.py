@@ -283,7 +283,7 @@ def plan_test(
         cassette=str(cassette) if cassette is not None else None,
         record_mode=cfg.RecordMode.NONE if session.ci else chosen.record_mode,
         upstream=session.upstream or chosen.upstream,
-        extra={"retest_command": f"pytest {shlex.quote(test.nodeid)} --claude-record-mode=rewrite"},
+        retest_command=f"pytest {shlex.quote(test.nodeid)} --claude-record-mode=rewrite",
     )
     return TestPlan(config=final, cassette=cassette, recording_forced_off=forced)
 

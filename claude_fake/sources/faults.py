@@ -8,9 +8,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, get_args, get_origin
 
+from claude_fake import checks
+from claude_fake.api import routes
 from claude_fake.errors import ScriptError
-from claude_fake.model import FakeResponse, StreamPlan
-from claude_fake.wire import answer, render, sse
+from claude_fake.model import AnsweredBy, FakeResponse, StreamPlan
+from claude_fake.sources.replies import call_site
+from claude_fake.wire import render, responses, sse
 
 STATUS_TYPES: Mapping[int, str] = {
     400: "invalid_request_error",
@@ -81,6 +84,7 @@ class Fault:
     times: int | None = 1
     used: int = 0
     where: str = ""
+    endpoint: str = "messages"
 
     def __post_init__(self) -> None:
         if self.message is not None and not isinstance(self.message, str):
@@ -92,11 +96,29 @@ class Fault:
                 f"fail(should_retry={self.should_retry!r}) must be True or False.",
                 fix="True sends x-should-retry: true, False sends false.",
             )
+        aims = ("*", *routes.FAMILIES, *routes.ENDPOINTS)
+        if not isinstance(self.endpoint, str) or self.endpoint not in aims:
+            raise ScriptError(
+                f"fault endpoint={self.endpoint!r}: no such endpoint.",
+                why="A fault targets one endpoint, a family of them, or every one ('*').",
+                fix=f"Use one of: {', '.join(aims)}.",
+            )
         if self.latency_only and not (self.first_byte_delay or self.event_delay):
             raise ScriptError(
                 "latency() with no delay does nothing.",
                 fix="Give first_byte=seconds and/or per_event=seconds.",
             )
+
+    @property
+    def left(self) -> bool:
+        """Whether it still has attempts to answer."""
+        return self.times is None or self.used < self.times
+
+    @property
+    def pacing(self) -> bool:
+        """Whether it only shapes an answer another source gives (a delay or a mid-stream cut)
+        rather than answering the request itself."""
+        return self.latency_only or self.mid_stream
 
     @property
     def mid_stream(self) -> bool:
@@ -118,7 +140,8 @@ class Fault:
             what = f"{self.status} {self.error_type}"
             what += f" ({self.error_code})" if self.error_code else ""
             what += f" after {self.after_events} events" if self.mid_stream else ""
-        return f"fault {what}{self.where}"
+        aim = "" if self.endpoint == "messages" else f" on {self.endpoint}"
+        return f"fault {what}{aim}{self.where}"
 
 
 def _status_and_type(status_or_type: int | str) -> tuple[int, str]:
@@ -182,15 +205,6 @@ def check_error_code(status: int, code: object) -> None:
                 if mine
                 else f"Status {status} has no error codes; drop error_code."
             ),
-        )
-
-
-def check_times(times: int | None, what: str) -> None:
-    """Reject a ``times`` that is not a positive int or None."""
-    if times is not None and (isinstance(times, bool) or not isinstance(times, int) or times < 1):
-        raise ScriptError(
-            f"{what}: times={times!r} must be a positive integer, or None for every request.",
-            fix="e.g. times=2.",
         )
 
 
@@ -262,11 +276,11 @@ def _error_payload(fault: Fault, request_id: str) -> dict[str, Any]:
 
 def error_response(fault: Fault, request_id: str) -> FakeResponse:
     """The HTTP error answer of a fault."""
-    return answer.json_response(
+    return responses.json_response(
         _error_payload(fault, request_id),
         request_id,
         status=fault.status,
-        source="fault",
+        source=AnsweredBy.FAULT,
         plan=StreamPlan(first_byte_delay=fault.first_byte_delay),
         headers=error_headers(fault, request_id),
     )
@@ -285,3 +299,79 @@ def stream_plan(fault: Fault, request_id: str) -> StreamPlan:
         error_event=error_event,
         disconnect=fault.disconnect,
     )
+
+
+def make_disconnect(*, after_events: int | None, times: int | None, endpoint: str) -> Fault:
+    """A checked dropped-connection fault, before any answer or after ``after_events`` events."""
+    checks.times(times, "disconnect()")
+    if after_events is not None:
+        checks.count(after_events, "disconnect(after_events=...)")
+    return Fault(
+        disconnect=True,
+        after_events=after_events,
+        times=times,
+        endpoint=endpoint,
+        where=call_site(),
+    )
+
+
+def make_latency(*, first_byte: float, per_event: float, times: int | None, endpoint: str) -> Fault:
+    """A checked delay: before the first byte, and between stream events."""
+    checks.times(times, "latency()")
+    return Fault(
+        first_byte_delay=checks.seconds(first_byte, "latency(first_byte=...)"),
+        event_delay=checks.seconds(per_event, "latency(per_event=...)"),
+        times=times,
+        endpoint=endpoint,
+        where=call_site(),
+    )
+
+
+def make_error(status_or_type: int | str, **options: Any) -> Fault:
+    """A checked error fault (``fake.fail``): an HTTP error, or an error event mid-stream."""
+    checks.times(options.get("times", 1), "fail()")
+    if options.get("retry_after") is not None:
+        options["retry_after"] = checks.seconds(options["retry_after"], "fail(retry_after=...)")
+    if options.get("after_events") is not None:
+        checks.count(options["after_events"], "fail(after_events=...)")
+    return make_fault(status_or_type, where=call_site(), **options)
+
+
+class FaultBook:
+    """The scripted faults of one engine, in the order they were scripted. Not thread-safe:
+    the engine locks around it."""
+
+    def __init__(self) -> None:
+        self.faults: list[Fault] = []
+
+    def add(self, fault: Fault) -> Fault:
+        """Script ``fault`` after the ones already there."""
+        self.faults.append(fault)
+        return fault
+
+    def next_for(self, endpoint: str, stream: bool) -> Fault | None:
+        """The first fault with attempts left that targets this request (a mid-stream one only
+        when a stream was asked for), not yet used."""
+        for fault in self.faults:
+            if fault.left and routes.targets(endpoint, fault.endpoint):
+                if fault.mid_stream and not stream:
+                    continue
+                return fault
+        return None
+
+    @staticmethod
+    def use(fault: Fault) -> bool:
+        """Count one attempt answered by ``fault``; False when it had none left (a concurrent
+        request took the last one)."""
+        if not fault.left:
+            return False
+        fault.used += 1
+        return True
+
+    def unused(self) -> list[str]:
+        """Descriptions of faults with attempts left."""
+        return [
+            f"{f.describe()}: used {f.used} of {f.times}"
+            for f in self.faults
+            if f.times is not None and f.used < f.times
+        ]

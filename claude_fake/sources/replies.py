@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, get_args
 
+from claude_fake import checks
 from claude_fake.errors import ScriptError
 from claude_fake.model import FakeRequest
 from claude_fake.sources import blocks as b
@@ -170,11 +171,40 @@ class Reply:
         if self.stop_details is not None:
             self.stop_details = {"type": "refusal", **self.stop_details}
 
+    @property
+    def left(self) -> bool:
+        """Whether it still has answers to give."""
+        return self.times is None or self.used < self.times
+
     def describe(self) -> str:
         """A one-line description for reports."""
         kinds = ", ".join(str(blk.get("type")) for blk in self.content) or "no blocks"
         rule = " (when rule)" if self.when else ""
         return f"reply [{kinds}] stop_reason={self.stop_reason}{rule}{self.where}"
+
+
+def make_reply(
+    content: tuple[object, ...],
+    *,
+    stop_reason: str | None,
+    when: Predicate | None,
+    times: int | None,
+    **fields: Any,
+) -> Reply:
+    """A checked Reply from ``fake.reply(...)``'s arguments; a ScriptError says what is wrong."""
+    blocks = flatten(content)
+    b.check_blocks(blocks)
+    reason = stop_reason or infer_stop_reason(blocks)
+    check_stop_reason(reason)
+    checks.times(times, "reply()")
+    if when is not None and not callable(when):
+        raise ScriptError(
+            f"reply(when={when!r}): when must be a callable taking the request.",
+            fix='e.g. when=lambda request: "weather" in request.text',
+        )
+    return Reply(
+        content=blocks, stop_reason=reason, when=when, times=times, where=call_site(), **fields
+    )
 
 
 def call_site() -> str:
@@ -244,38 +274,20 @@ class ReplyBook:
         self.scripted = True
         (self.rules if reply.when else self.queue).append(reply)
 
-    def take(self, request: FakeRequest) -> Reply | None:
-        """The reply for ``request``: the first matching rule, else the head of the queue.
-
-        A reply that cannot answer this request is used up all the same, and the ScriptError
-        saying why reaches the client (and ``fake.problems``) once.
-        """
-        reply = self._match(request)
-        return resolve(reply, request) if reply is not None else None
-
-    def _match(self, request: FakeRequest) -> Reply | None:
+    def peek(self, request: FakeRequest) -> Reply | None:
+        """The reply that would answer ``request`` (the first matching rule, else the head of
+        the queue), not yet used: ``use`` it once it has answered."""
         for rule in self.rules:
-            if rule.times is not None and rule.used >= rule.times:
-                continue
-            if _matches(rule, request):
-                return self._use(rule)
-        while self.queue:
-            head = self.queue[0]
-            if head.times is not None and head.used >= head.times:
-                self.queue.pop(0)
-                continue
-            return self._use(head)
-        return None
+            if rule.left and _matches(rule, request):
+                return rule
+        while self.queue and not self.queue[0].left:
+            self.queue.pop(0)
+        return self.queue[0] if self.queue else None
 
     @staticmethod
-    def _use(reply: Reply) -> Reply:
+    def use(reply: Reply) -> None:
+        """Count one answer given by ``reply``."""
         reply.used += 1
-        return reply
-
-    @staticmethod
-    def give_back(reply: Reply) -> None:
-        """Undo a ``take`` whose reply was not used after all: the next request gets it."""
-        reply.used -= 1
 
     def unused(self) -> list[str]:
         """Descriptions of replies that were never used up."""

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from claude_fake.errors import ConfigError
 from claude_fake.model import FakeRequest, FakeResponse
 from claude_fake.wire.jsontext import compact
 from claude_fake.wire.render import error_body
@@ -138,7 +137,7 @@ def inner_request(batch: Batch, params: Any) -> FakeRequest:
 
 def result_of(response: FakeResponse) -> dict[str, Any]:
     """A batch result from the engine's answer: ``succeeded`` with the Message, else ``errored``."""
-    payload = response.answer
+    payload = response.payload
     if payload is None and response.body:
         try:
             payload = json.loads(response.body)
@@ -213,16 +212,3 @@ class BatchStore:
                     _, params = batch.requests[index]
                     batch.results[index] = result_of(answer(inner_request(batch, params)))
                 batch.settle(now)
-
-
-def configured_delay(config: Any) -> float:
-    """The batch processing time a FakeConfig asks for (``batch_delay``, or ``extra``)."""
-    extra = dict(getattr(config, "extra", None) or {})
-    value = extra.get("batch_delay", getattr(config, "batch_delay", 0.0))
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise ConfigError(
-            f"batch_delay={value!r} is not valid.",
-            why="It is how many seconds (on the engine clock) a batch takes to process.",
-            fix="Pass a number of seconds >= 0, e.g. batch_delay=60; 0 ends batches at once.",
-        )
-    return float(value)

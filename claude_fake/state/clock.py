@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from claude_fake.errors import ScriptError
+from claude_fake import checks
 
 Listener = Callable[[float], None]
 
@@ -32,13 +32,9 @@ class Clock:
 
     def advance(self, seconds: float) -> float:
         """Move the clock forward by ``seconds`` (>= 0); returns the new time."""
-        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
-            raise ScriptError(
-                f"clock.advance({seconds!r}): the clock only moves forward.",
-                fix="Pass seconds >= 0, e.g. fake.clock.advance(301) to expire a 5m cache entry.",
-            )
+        step = checks.seconds(seconds, "clock.advance() only moves forward:")
         with self._lock:
-            self._offset += float(seconds)
+            self._offset += step
             listeners = list(self._listeners)
         now = self.now()
         for listener in listeners:

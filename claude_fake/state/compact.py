@@ -21,7 +21,7 @@ _TOOL_CALLS = ("tool_use", "server_tool_use", "mcp_tool_use")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Problem:
+class Rejection:
     """Why a request's compaction blocks are refused: the API's ``error_code`` and message."""
 
     code: str
@@ -140,7 +140,7 @@ def check_request(
     betas: Sequence[str],
     secret: bytes,
     found: list[Found] | None = None,
-) -> Problem | None:
+) -> Rejection | None:
     """The 400 a request earns with its compaction blocks or its ``compaction`` param, if any.
     ``found``: the compaction blocks, when a ``scan`` already found them."""
     messages = body.get("messages")
@@ -153,10 +153,10 @@ def check_request(
     return problem
 
 
-def _placement(found: list[Found], *, strict: bool) -> Problem | None:
+def _placement(found: list[Found], *, strict: bool) -> Rejection | None:
     for item in found:
         if item.role == "system":
-            return Problem(
+            return Rejection(
                 code="compaction_block_misplaced",
                 message=(
                     f"{item.path}: a `compaction` block cannot be in a `system` message; send it "
@@ -168,7 +168,7 @@ def _placement(found: list[Found], *, strict: bool) -> Problem | None:
         return None
     if len(live) > 1:
         paths = ", ".join(item.path for item in live)
-        return Problem(
+        return Rejection(
             code="compaction_block_ambiguous",
             message=(
                 f"messages: {len(live)} `compaction` blocks have content ({paths}); send only the "
@@ -177,7 +177,7 @@ def _placement(found: list[Found], *, strict: bool) -> Problem | None:
         )
     for item in live:
         if (item.index, item.position) != (0, 0):
-            return Problem(
+            return Rejection(
                 code="compaction_block_misplaced",
                 message=(
                     f"{item.path}: a `compaction` block must be the first block of the "
@@ -207,12 +207,12 @@ _VERIFY_TEXT = {
 }
 
 
-def _signatures(found: list[Found], secret: bytes) -> Problem | None:
+def _signatures(found: list[Found], secret: bytes) -> Rejection | None:
     for item in found:
         code = verify(secret, item.block)
         if code is not None:
             field, text = _VERIFY_TEXT[code]
-            return Problem(code=code, message=f"{item.path}.{field}: {text}")
+            return Rejection(code=code, message=f"{item.path}.{field}: {text}")
     return None
 
 
@@ -228,10 +228,10 @@ def _has_content(message: Any) -> bool:
     )
 
 
-def _nothing_to_summarize(messages: list[Any]) -> Problem | None:
+def _nothing_to_summarize(messages: list[Any]) -> Rejection | None:
     if any(_has_content(m) for m in messages):
         return None
-    return Problem(
+    return Rejection(
         code="compaction_nothing_to_summarize",
         message=(
             "messages: there is no `user` or `assistant` content to summarize; send the "
@@ -240,7 +240,7 @@ def _nothing_to_summarize(messages: list[Any]) -> Problem | None:
     )
 
 
-def _incomplete_turn(messages: list[Any]) -> Problem | None:
+def _incomplete_turn(messages: list[Any]) -> Rejection | None:
     last = messages[-1] if messages else None
     if not isinstance(last, dict) or last.get("role") != "assistant":
         return None
@@ -249,7 +249,7 @@ def _incomplete_turn(messages: list[Any]) -> Problem | None:
     for block in content:
         kind = block.get("type")
         if kind in _TOOL_CALLS and block.get("id") not in answered:
-            return Problem(
+            return Rejection(
                 code="compaction_incomplete_turn",
                 message=(
                     f"messages.{len(messages) - 1}: the compaction request ends on an unfinished "

@@ -10,15 +10,16 @@ from typing import Any
 
 from claude_fake.model import FakeRequest
 from claude_fake.state import caching, compact, context_edit, summarize, tokens
+from claude_fake.state import message as msg
 from claude_fake.state.prompt import MAX_BREAKPOINTS, Prompt, breakpoint_problem, walk
-from claude_fake.wire import answer, ids
+from claude_fake.wire import ids
 from claude_fake.wire.jsontext import canonical as _dumps
 
 _PROMPT_KEYS = ("messages", "system", "tools", "stream", "cache_control", "diagnostics")
 
 
 @dataclass(slots=True, kw_only=True)
-class Answer:
+class Outline:
     """The blocks of an answer and how it ends (a scripted reply or a generator draft)."""
 
     content: list[dict[str, Any]]
@@ -28,11 +29,11 @@ class Answer:
     usage: Mapping[str, Any] | None = None
 
 
-def scripted_answer(reply: Any) -> Answer | None:
-    """The Answer of a scripted reply (a ``scenario.Reply``), or None for no reply."""
+def outline_of_reply(reply: Any) -> Outline | None:
+    """The Outline of a scripted reply (a ``replies.Reply``), or None for no reply."""
     if reply is None:
         return None
-    return Answer(
+    return Outline(
         content=reply.content,
         stop_reason=reply.stop_reason,
         stop_sequence=reply.stop_sequence,
@@ -41,9 +42,9 @@ def scripted_answer(reply: Any) -> Answer | None:
     )
 
 
-def draft_answer(draft: Any) -> Answer:
-    """The Answer of a generator draft (a ``generate.Draft``)."""
-    return Answer(
+def outline_of_draft(draft: Any) -> Outline:
+    """The Outline of a generator draft (a ``draft.Draft``)."""
+    return Outline(
         content=draft.content, stop_reason=draft.stop_reason, stop_sequence=draft.stop_sequence
     )
 
@@ -53,7 +54,7 @@ class Outcome:
     """A Message, or the 400 the request earned; ``keep_reply``: the scripted reply went unused."""
 
     message: dict[str, Any] | None = None
-    problem: compact.Problem | None = None
+    rejection: compact.Rejection | None = None
     keep_reply: bool = False
 
 
@@ -65,7 +66,7 @@ class View:
     applied: list[dict[str, Any]]
 
 
-Generate = Callable[[bytes], Answer]
+Generate = Callable[[bytes], Outline]
 NewId = Callable[[str], str]
 
 
@@ -105,11 +106,11 @@ def count(body: Mapping[str, Any]) -> int:
 
 def check(
     body: Mapping[str, Any], betas: tuple[str, ...], secret: bytes, scanned: compact.Scan
-) -> compact.Problem | None:
+) -> compact.Rejection | None:
     """The 400 a request earns for its compaction blocks or cache breakpoints, if any."""
     too_many = breakpoint_problem(body, scanned.marks)
     if too_many is not None:
-        return compact.Problem(code="", message=too_many)
+        return compact.Rejection(code="", message=too_many)
     return compact.check_request(body, betas, secret, scanned.found)
 
 
@@ -119,7 +120,7 @@ def draft_rng(seed: int, body: Mapping[str, Any], digest: bytes) -> random.Rando
     return random.Random(ids.stable_seed(seed, digest.hex(), params))
 
 
-def _kind(body: Mapping[str, Any], total: int, scripted: Answer | None) -> str:
+def _kind(body: Mapping[str, Any], total: int, scripted: Outline | None) -> str:
     if isinstance(body.get("compaction"), dict):
         return "plain" if scripted is not None else "summarize"
     edit = compact.threshold_edit(body)
@@ -159,21 +160,21 @@ class _Turn:
 
 
 def _plain(
-    turn: _Turn, reply: Answer, inputs: Mapping[str, Any]
+    turn: _Turn, reply: Outline, inputs: Mapping[str, Any]
 ) -> tuple[list[Any], dict[str, Any]]:
-    content = answer.materialize(reply.content, turn.new_id)
-    return content, answer.usage_for(turn.body, content, inputs=inputs)
+    content = msg.materialize(reply.content, turn.new_id)
+    return content, msg.usage_for(turn.body, content, inputs=inputs)
 
 
 def _compacted(
-    turn: _Turn, kind: str, inputs: Mapping[str, Any], rest: Callable[[], Answer]
-) -> tuple[Answer, list[Any], dict[str, Any]]:
+    turn: _Turn, kind: str, inputs: Mapping[str, Any], rest: Callable[[], Outline]
+) -> tuple[Outline, list[Any], dict[str, Any]]:
     block = _block(turn.view.body, turn.secret, on_demand=kind == "summarize")
     first = _iteration("compaction", inputs, tokens.block_tokens(block))
     if kind != "compact":
-        usage = answer.usage_for(turn.body, [block], inputs=inputs)
+        usage = msg.usage_for(turn.body, [block], inputs=inputs)
         usage["iterations"] = [first]
-        return Answer(content=[block], stop_reason="compaction"), [block], usage
+        return Outline(content=[block], stop_reason="compaction"), [block], usage
     after = walk({**turn.view.body, "messages": [{"role": "assistant", "content": [block]}]})
     again = turn.cache.use(after, turn.now).usage(after.total)
     reply = rest()
@@ -199,7 +200,7 @@ def _fields(turn: _Turn, use: caching.CacheUse, msg_id: str) -> dict[str, Any]:
 def respond(
     request: FakeRequest,
     *,
-    scripted: Answer | None,
+    scripted: Outline | None,
     generate: Generate,
     secret: bytes,
     cache: caching.PromptCache,
@@ -212,7 +213,7 @@ def respond(
     scanned = scan_of(request, body)
     problem = check(body, request.betas, secret, scanned)
     if problem is not None:
-        return Outcome(problem=problem, keep_reply=True)
+        return Outcome(rejection=problem, keep_reply=True)
     view = view_of(body, scanned)
     prompt = walk(view.body)
     turn = _Turn(
@@ -221,13 +222,13 @@ def respond(
     kind = _kind(body, prompt.total, scripted)
     use = cache.use(prompt, now)
     inputs = use.usage(prompt.total)
-    rest: Callable[[], Answer] = lambda: scripted or generate(prompt.digest)  # noqa: E731
+    rest: Callable[[], Outline] = lambda: scripted or generate(prompt.digest)  # noqa: E731
     if kind == "plain":
         reply = rest()
         content, usage = _plain(turn, reply, inputs)
     else:
         reply, content, usage = _compacted(turn, kind, inputs, rest)
-    message = answer.message(
+    message = msg.message(
         request,
         msg_id=msg_id,
         content=content,

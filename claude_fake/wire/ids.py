@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
 
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _TABLE = bytes(ord(_ALPHABET[i % len(_ALPHABET)]) for i in range(256))
 _PREFIXES = {"req": "req_011C"}  # every other kind: f"{kind}_01"
+NewId = Callable[[str], str]  # the next id of a kind ("msg", "toolu", ...)
 
 
 @functools.lru_cache(maxsize=256, typed=True)  # seed 1 and True name different ids

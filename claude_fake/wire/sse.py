@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from claude_fake.wire.jsontext import compact as _dumps
@@ -44,8 +44,3 @@ def decode(body: str | bytes) -> list[tuple[str, Any]]:
         event = name or (parsed.get("type") if isinstance(parsed, dict) else None) or "message"
         out.append((event, parsed))
     return out
-
-
-def encode_all(events: Iterable[tuple[str, Any]]) -> list[bytes]:
-    """Encode a list of (name, data) events, one chunk each."""
-    return [encode(name, data) for name, data in events]

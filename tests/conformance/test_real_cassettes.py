@@ -80,7 +80,7 @@ def test_replays_through_sdk(path: Path, flip: bool) -> None:
     interactions = store.load(path)
     assert interactions
     source = CassetteSource(path, record_mode=RecordMode.NONE)
-    client = sdk_client(source.answer)
+    client = sdk_client(source.claim)
     for interaction in interactions:
         rec = interaction.request
         stream = rec.body.get("stream") is True
@@ -94,7 +94,6 @@ def test_replays_through_sdk(path: Path, flip: bool) -> None:
             continue
         check(call(client, rec, stream != flip), recorded)
     assert source.stats == {"replayed": len(interactions), "recorded": 0, "misses": 0}
-    assert source.unplayed() == []
 
 
 def test_all_cassettes_are_present() -> None:

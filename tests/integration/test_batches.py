@@ -216,7 +216,7 @@ def test_the_results_file_has_no_blank_lines(fake: FakeClaude) -> None:
             raw=json.dumps({"requests": entries(3)}).encode(),
         )
     )
-    batch_id = created.answer["id"]
+    batch_id = created.payload["id"]
     results = fake.handle(
         FakeRequest(method="GET", path=f"/v1/messages/batches/{batch_id}/results", headers=HEADERS)
     )
@@ -236,13 +236,13 @@ def test_results_of_a_batch_in_progress_are_refused(fake: FakeClaude) -> None:
             raw=json.dumps({"requests": entries(1)}).encode(),
         )
     )
-    path = f"/v1/messages/batches/{created.answer['id']}/results"
+    path = f"/v1/messages/batches/{created.payload['id']}/results"
     refused = fake.handle(FakeRequest(method="GET", path=path, headers=HEADERS))
     assert refused.status == 400
-    assert "still in_progress" in refused.answer["error"]["message"]
+    assert "still in_progress" in refused.payload["error"]["message"]
 
 
 def test_the_delay_can_be_configured() -> None:
-    assert FakeClaude(extra={"batch_delay": 12}).batches.delay == 12.0
+    assert FakeClaude(batch_delay=12).batches.delay == 12.0
     with pytest.raises(ConfigError, match="batch_delay"):
-        FakeClaude(extra={"batch_delay": -1})
+        FakeClaude(batch_delay=-1)

@@ -8,6 +8,7 @@ import pytest
 
 import claude_fake
 from claude_fake import FakeClaude
+from claude_fake.api import batches as batch_api
 
 MODEL = "claude-sonnet-4-6"
 HELLO = [{"role": "user", "content": "Hello there"}]
@@ -345,11 +346,13 @@ def test_every_request_shape_is_accepted_and_answered(client: anthropic.Anthropi
     assert client.messages.count_tokens(model=MODEL, messages=KITCHEN_SINK).input_tokens > 1568
 
 
-def test_a_failure_inside_the_fake_is_an_answer_not_a_crash(fake: FakeClaude) -> None:
+def test_a_failure_inside_the_fake_is_an_answer_not_a_crash(
+    fake: FakeClaude, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken(*_: object) -> None:
         raise ZeroDivisionError("boom")
 
-    fake.extensions["batch_get"] = broken
+    monkeypatch.setitem(batch_api.HANDLERS, "batches.get", broken)  # a bug, injected
     client = fake.client(max_retries=2)
     with pytest.raises(anthropic.InternalServerError, match="ZeroDivisionError: boom"):
         client.messages.batches.retrieve("msgbatch_01x")

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 
-from claude_fake.config import FakeConfig
+from claude_fake import FakeClaude
 from claude_fake.errors import ConfigError
 from claude_fake.model import FakeRequest, FakeResponse
 from claude_fake.state import batches
-from claude_fake.wire.answer import api_error, json_response
+from claude_fake.wire.responses import api_error, json_response
 
 MESSAGE = {
     "type": "message",
@@ -96,4 +96,4 @@ def test_the_batch_object() -> None:
 @pytest.mark.parametrize("value", [-1, "soon", True])
 def test_a_bad_delay_is_refused(value: object) -> None:
     with pytest.raises(ConfigError, match="batch_delay"):
-        batches.configured_delay(FakeConfig(extra={"batch_delay": value}))
+        FakeClaude(batch_delay=value)

@@ -46,7 +46,7 @@ def test_recorded_stream_answers_a_stream_event_for_event() -> None:
     assert got.chunks is not None
     assert got.headers["content-type"].startswith("text/event-stream")
     assert [name for name, _ in sse.decode(b"".join(got.chunks))] == [name for name, _ in events]
-    assert got.answer["content"] == MESSAGE["content"]
+    assert got.payload["content"] == MESSAGE["content"]
 
 
 def test_recorded_stream_answers_json_with_the_folded_message() -> None:

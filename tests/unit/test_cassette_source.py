@@ -163,7 +163,7 @@ def sources() -> Iterator[Callable[..., CassetteSource]]:
 
 def record(make: Callable[..., CassetteSource], path: Path, up: Upstream, *texts: str) -> list[str]:
     source = make(path, "rewrite", upstream=up.url)
-    client = sdk_client(source.answer)
+    client = sdk_client(source.claim)
     answers = [text_of(ask(client, t, stream=t.startswith("stream"))) for t in texts]
     assert source.written
     return answers
@@ -175,7 +175,7 @@ def test_record_then_replay_offline_with_no_secret_on_disk(
 ) -> None:
     path = tmp_path / "c.yaml"
     source = sources(path, "once", upstream=upstream.url)
-    client = sdk_client(source.answer, api_key=CANARY, default_headers={"x-api-key": CANARY})
+    client = sdk_client(source.claim, api_key=CANARY, default_headers={"x-api-key": CANARY})
     live = [text_of(ask(client, "hello")), text_of(ask(client, "stream me", stream=True))]
     secret = text_of(ask(client, "say my key"))
     assert CANARY in secret
@@ -201,7 +201,7 @@ def test_record_then_replay_offline_with_no_secret_on_disk(
     assert "json:" in text
     upstream.stop()
     replayed = sources(path, "none")
-    client = sdk_client(replayed.answer)
+    client = sdk_client(replayed.claim)
     assert [text_of(ask(client, "hello")), text_of(ask(client, "stream me", stream=True))] == live
     assert text_of(ask(client, "say my key")) == "your key is <redacted>"
     assert replayed.stats == {"replayed": 3, "recorded": 0, "misses": 0}
@@ -212,7 +212,7 @@ def test_stream_is_passed_through_as_it_arrives(
 ) -> None:
     upstream.gate = threading.Event()
     source = sources(tmp_path / "c.yaml", "rewrite", upstream=upstream.url)
-    client = sdk_client(source.answer)
+    client = sdk_client(source.claim)
     kinds = []
     with client.messages.create(
         model=MODEL, max_tokens=64, messages=[{"role": "user", "content": "x"}], stream=True
@@ -230,7 +230,7 @@ def test_a_stream_the_consumer_abandons_is_not_saved(
     tmp_path: Path, upstream: Upstream, sources: Callable[..., CassetteSource]
 ) -> None:
     source = sources(tmp_path / "c.yaml", "rewrite", upstream=upstream.url)
-    response = source.answer(
+    response = source.claim(
         FakeRequest(
             method="POST",
             path="/v1/messages",
@@ -265,7 +265,7 @@ def test_mode_none_never_touches_the_network(
     tmp_path: Path, upstream: Upstream, sources: Callable[..., CassetteSource]
 ) -> None:
     source = sources(tmp_path / "absent.yaml", "none", upstream=upstream.url)
-    assert "does not exist" in str(miss(lambda: ask(sdk_client(source.answer), "hello")))
+    assert "does not exist" in str(miss(lambda: ask(sdk_client(source.claim), "hello")))
     assert upstream.seen == []
     assert source.stats["misses"] == 1
     assert not (tmp_path / "absent.yaml").exists()
@@ -276,10 +276,10 @@ def test_mode_once_records_a_new_file_then_only_replays(
 ) -> None:
     path = tmp_path / "c.yaml"
     first = sources(path, "once", upstream=upstream.url)
-    recorded = text_of(ask(sdk_client(first.answer), "hello"))
+    recorded = text_of(ask(sdk_client(first.claim), "hello"))
     assert len(upstream.seen) == 1
     again = sources(path, "once", upstream=upstream.url)
-    client = sdk_client(again.answer)
+    client = sdk_client(again.claim)
     assert text_of(ask(client, "hello")) == recorded
     assert "record mode: once" in str(miss(lambda: ask(client, "something new")))
     assert len(upstream.seen) == 1
@@ -291,7 +291,7 @@ def test_mode_new_episodes_replays_matches_and_records_misses(
     path = tmp_path / "c.yaml"
     [old] = record(sources, path, upstream, "hello")
     source = sources(path, "new_episodes", upstream=upstream.url)
-    client = sdk_client(source.answer)
+    client = sdk_client(source.claim)
     assert text_of(ask(client, "hello")) == old
     new = text_of(ask(client, "new question"))
     assert len(upstream.seen) == 2
@@ -305,7 +305,7 @@ def test_mode_all_always_forwards_and_replaces_matches(
     path = tmp_path / "c.yaml"
     first, other = record(sources, path, upstream, "hello", "other")
     source = sources(path, "all", upstream=upstream.url)
-    fresh = text_of(ask(sdk_client(source.answer), "hello"))
+    fresh = text_of(ask(sdk_client(source.claim), "hello"))
     assert fresh != first
     assert len(upstream.seen) == 3
     kept = [i.response.body["content"][0]["text"] for i in store.load(path) or []]
@@ -319,7 +319,7 @@ def test_mode_rewrite_starts_from_an_empty_cassette(
     record(sources, path, upstream, "hello", "other")
     path.write_text(path.read_text())  # still a valid cassette with two entries
     source = sources(path, "rewrite", upstream=upstream.url)
-    fresh = text_of(ask(sdk_client(source.answer), "hello"))
+    fresh = text_of(ask(sdk_client(source.claim), "hello"))
     assert [i.response.body["content"][0]["text"] for i in store.load(path) or []] == [fresh]
 
 
@@ -329,7 +329,7 @@ def test_rewrite_ignores_a_corrupt_file(
     path = tmp_path / "c.yaml"
     path.write_text("interactions: [")
     source = sources(path, "rewrite", upstream=upstream.url)
-    ask(sdk_client(source.answer), "hello")
+    ask(sdk_client(source.claim), "hello")
     assert len(store.load(path) or []) == 1
 
 
@@ -341,13 +341,10 @@ def test_identical_requests_replay_in_recorded_order_once_each(
     first, second = record(sources, path, upstream, "same", "same")
     upstream.stop()
     source = sources(path, "none")
-    client = sdk_client(source.answer)
-    assert source.unplayed() == [
-        f"#1 POST /v1/messages {MODEL} 'same'",
-        f"#2 POST /v1/messages {MODEL} 'same'",
-    ]
+    client = sdk_client(source.claim)
+    assert len(source.path.read_text().split("- request:")) == 3  # two recorded
     assert text_of(ask(client, "same", stream=True)) == first
-    assert source.unplayed() == [f"#2 POST /v1/messages {MODEL} 'same'"]
+    assert source.stats["replayed"] == 1
     assert text_of(ask(client, "same")) == second
     assert "already played" in str(miss(lambda: ask(client, "same")))
 
@@ -360,7 +357,7 @@ def test_a_miss_names_the_nearest_entry_and_how_to_rerecord(
     source = sources(
         path, "none", retest_command="pytest tests/test_x.py::test_y --claude-record-mode=rewrite"
     )
-    client = sdk_client(source.answer)
+    client = sdk_client(source.claim)
     messages: Any = [{"role": "user", "content": "count to four please"}]
     text = str(miss(lambda: client.messages.create(model=MODEL, max_tokens=99, messages=messages)))
     assert f"in {path} (record mode: none)" in text
@@ -381,17 +378,17 @@ def test_recorded_errors_replay_with_status_and_instant_retry(
     source = sources(path, "rewrite", upstream=upstream.url)
     for _attempt in range(2):  # what a client with max_retries=1 sends
         with pytest.raises(anthropic.RateLimitError):
-            ask(sdk_client(source.answer), "please 429")
+            ask(sdk_client(source.claim), "please 429")
     assert "retry-after:\n      - '2'" in path.read_text()
     replayed = sources(path, "none")
-    client = sdk_client(replayed.answer, max_retries=1)
+    client = sdk_client(replayed.claim, max_retries=1)
     started = time.monotonic()
     with pytest.raises(anthropic.RateLimitError) as caught:
         ask(client, "please 429")
     assert time.monotonic() - started < 1.0
     assert caught.value.response.headers["retry-after-ms"] == "1"
     assert "retry-after" not in caught.value.response.headers
-    assert caught.value.response.headers["request-id"].startswith("req_011CTEST")
+    assert caught.value.response.headers["request-id"] == "req_011CUPSTREAM"  # as recorded
     assert caught.value.body["request_id"] == caught.value.response.headers["request-id"]  # type: ignore[index]
 
 
@@ -401,10 +398,10 @@ def test_recorded_timing_keeps_retry_after(
     path = tmp_path / "c.yaml"
     source = sources(path, "rewrite", upstream=upstream.url)
     with pytest.raises(anthropic.RateLimitError):
-        ask(sdk_client(source.answer), "please 429")
+        ask(sdk_client(source.claim), "please 429")
     replayed = sources(path, "none", replay_timing="recorded")
     request = upstream.seen[0]
-    response = replayed.answer(
+    response = replayed.claim(
         FakeRequest(
             method="POST",
             path="/v1/messages",
@@ -416,7 +413,7 @@ def test_recorded_timing_keeps_retry_after(
     assert response.status == 429
     assert response.headers["retry-after"] == "2"
     assert "retry-after-ms" not in response.headers
-    assert response.headers["request-id"] == "req_fresh"
+    assert response.headers["request-id"] == "req_011CUPSTREAM"  # the recorded answer's
     assert response.headers["anthropic-ratelimit-requests-remaining"] == "49"
     assert response.headers["content-type"] == "application/json"
     assert response.source == "replayed"
@@ -427,11 +424,11 @@ def test_beta_header_takes_part_in_matching(
 ) -> None:
     path = tmp_path / "c.yaml"
     source = sources(path, "rewrite", upstream=upstream.url)
-    client = sdk_client(source.answer)
+    client = sdk_client(source.claim)
     messages: Any = [{"role": "user", "content": "hi"}]
     client.beta.messages.create(model=MODEL, max_tokens=5, messages=messages, betas=["b1", "b2"])
     replayed = sources(path, "none")
-    client = sdk_client(replayed.answer)
+    client = sdk_client(replayed.claim)
     error = miss(
         lambda: client.beta.messages.create(
             model=MODEL, max_tokens=5, messages=messages, betas=["b1"]
@@ -449,11 +446,11 @@ def test_a_real_key_replaces_the_fake_one_when_recording(
 ) -> None:
     path = tmp_path / "c.yaml"
     source = sources(path, "rewrite", upstream=upstream.url, api_key=CANARY)
-    ask(sdk_client(source.answer, api_key="sk-ant-fake-key"), "hello")
+    ask(sdk_client(source.claim, api_key="sk-ant-fake-key"), "hello")
     assert upstream.seen[0]["headers"]["authorization"] == f"Bearer {CANARY}"
     assert "x-api-key" not in upstream.seen[0]["headers"]
     legacy = sources(tmp_path / "d.yaml", "rewrite", upstream=upstream.url, api_key=CANARY)
-    client = sdk_client(legacy.answer, default_headers={"x-api-key": "sk-ant-fake-key"})
+    client = sdk_client(legacy.claim, default_headers={"x-api-key": "sk-ant-fake-key"})
     ask(client, "hello")
     assert upstream.seen[1]["headers"]["x-api-key"] == CANARY
     assert "CANARY" not in path.read_text() + (tmp_path / "d.yaml").read_text()

@@ -200,12 +200,21 @@ def make(*content: Any, **options: Any) -> scenario.Reply:
     return scenario.Reply(content=blocks_, stop_reason=reason, **options)
 
 
+def take(book: scenario.ReplyBook, sent: FakeRequest) -> scenario.Reply | None:
+    """What the reply source does: the reply that answers, counted as used, then resolved."""
+    reply = book.peek(sent)
+    if reply is None:
+        return None
+    book.use(reply)
+    return scenario.resolve(reply, sent)
+
+
 def test_queue_in_order_rules_first_times_counted() -> None:
     book = scenario.ReplyBook()
     book.add(make("a", times=2))
     book.add(make("b"))
     book.add(make("rule", when=lambda r: "x" in r.text))
-    texts = [book.take(request(t)) for t in ("1", "x", "2", "3", "x")]
+    texts = [take(book, request(t)) for t in ("1", "x", "2", "3", "x")]
     assert [r.content[0]["text"] if r else None for r in texts] == ["a", "rule", "a", "b", None]
     assert book.unused() == []
 
@@ -214,18 +223,18 @@ def test_a_raising_rule_is_a_script_error_naming_it() -> None:
     book = scenario.ReplyBook()
     book.add(make("x", when=lambda r: 1 / 0))
     with pytest.raises(ScriptError, match="raised ZeroDivisionError"):
-        book.take(request())
+        take(book, request())
 
 
 def test_stop_sequence_resolved_from_the_request() -> None:
     book = scenario.ReplyBook()
     book.add(make("x", stop_reason="stop_sequence"))
     book.add(make("y", stop_reason="stop_sequence"))
-    taken = book.take(request(stop_sequences=["END", "STOP"]))
+    taken = take(book, request(stop_sequences=["END", "STOP"]))
     assert taken is not None
     assert taken.stop_sequence == "END"
     with pytest.raises(ScriptError, match="neither the reply nor the request names one"):
-        book.take(request())
+        take(book, request())
     assert book.unused() == []  # used up, so the error is reported once
 
 
@@ -234,9 +243,9 @@ def test_compaction_needs_a_compaction_request() -> None:
     book.add(make(blocks.compaction("s")))
     book.add(make(blocks.compaction("s")))
     with pytest.raises(ScriptError, match="not a compaction request"):
-        book.take(request())
+        take(book, request())
     beta = request(headers={"anthropic-beta": "compact-2026-01-12"})
-    taken = book.take(beta)
+    taken = take(book, beta)
     assert taken is not None
     assert taken.stop_reason == "compaction"
 
@@ -254,8 +263,8 @@ def test_beta_only_blocks_need_a_beta_request() -> None:
     book = scenario.ReplyBook()
     book.add(make(MCP_CALL, times=2))
     with pytest.raises(ScriptError, match="mcp_tool_use, which only beta requests get"):
-        book.take(request())
+        take(book, request())
     beta = FakeRequest(method="POST", path="/v1/messages", query="beta=true", body={})
-    taken = book.take(beta)
+    taken = take(book, beta)
     assert taken is not None
     assert taken.content[0]["type"] == "mcp_tool_use"

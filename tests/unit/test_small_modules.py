@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from urllib.parse import urlencode
 
 import pytest
 
 from claude_fake import config
-from claude_fake.api import catalogue
-from claude_fake.api import routes as endpoints
+from claude_fake.api import catalogue, models, routes
 from claude_fake.errors import ConfigError
+from claude_fake.model import FakeRequest
 from claude_fake.wire import ids
 
 
@@ -47,7 +48,9 @@ def test_catalogue_entries_parse_strictly() -> None:
 def test_model_pages(
     after: str | None, before: str | None, limit: int, first: str, count: int, more: bool
 ) -> None:
-    page = catalogue.page(after_id=after, before_id=before, limit=limit, lifecycles=())
+    asked = {"after_id": after, "before_id": before, "limit": limit}
+    query = urlencode({k: v for k, v in asked.items() if v is not None})
+    page = models.listing(FakeRequest(method="GET", path="/v1/models", query=query), "r").payload
     assert (page["first_id"], len(page["data"]), page["has_more"]) == (first, count, more)
 
 
@@ -57,14 +60,14 @@ def test_model_pages(
         ("POST", "/v1/messages", ("messages", {})),
         ("POST", "/v1/messages/", ("messages", {})),
         ("POST", "/v1/messages/count_tokens", ("count_tokens", {})),
-        ("GET", "/v1/models/claude-x", ("model", {"id": "claude-x"})),
-        ("DELETE", "/v1/messages/batches/b1", ("batch_delete", {"id": "b1"})),
+        ("GET", "/v1/models/claude-x", ("models.get", {"id": "claude-x"})),
+        ("DELETE", "/v1/messages/batches/b1", ("batches.delete", {"id": "b1"})),
         ("GET", "/v1/messages", "method"),
         ("GET", "/v2/anything", None),
     ],
 )
 def test_routes(method: str, path: str, expected: object) -> None:
-    assert endpoints.route(method, path) == expected
+    assert routes.route(method, path) == expected
 
 
 def test_merge_takes_the_first_source_that_gives_a_value() -> None:
@@ -173,9 +176,10 @@ def test_a_scripted_text_answer_imports_neither_the_sdk_nor_faker() -> None:
 def test_the_generator_words_are_faker_en_us_words(seed: int) -> None:
     from faker import Faker
 
-    from claude_fake import FakeClaude
+    from claude_fake.api.messages import Messages
+    from claude_fake.state.clock import Clock
 
-    ours, theirs = FakeClaude()._words_faker(), Faker("en_US")
+    ours, theirs = Messages(seed=0, clock=Clock(), new_id=str).words(), Faker("en_US")
     ours.seed_instance(seed)
     theirs.seed_instance(seed)
     assert [ours.sentence(n) for n in (3, 8, 20)] == [theirs.sentence(n) for n in (3, 8, 20)]

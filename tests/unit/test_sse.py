@@ -16,7 +16,7 @@ from claude_fake.wire import render, sse
     ],
 )
 def test_round_trip(events: list[tuple[str, dict]]) -> None:
-    body = b"".join(sse.encode_all(events))
+    body = b"".join(sse.encode(name, data) for name, data in events)
     assert sse.decode(body) == events
 
 

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from claude_fake.model import FakeRequest, FakeResponse, content_text
+from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse, content_text
 from claude_fake.sources.cassette import format as fmt
 from claude_fake.wire import render, sse
 
@@ -76,14 +76,15 @@ def headers(
 def _json(
     rec: fmt.RecordedResponse, body: Any, status: int, request_id: str, instant: bool
 ) -> FakeResponse:
-    if isinstance(body, dict) and body.get("type") == "error" and "request_id" in body:
-        body = {**body, "request_id": request_id}
+    recorded_id = body.get("request_id") if isinstance(body, dict) else None
+    if isinstance(recorded_id, str) and recorded_id:
+        request_id = recorded_id  # the recorded answer, its request id included
     return FakeResponse(
         status=status,
         headers=headers(rec.headers, request_id, JSON_TYPE, status, instant=instant),
         body=render.message_json(body),
-        source="replayed",
-        answer=body,
+        source=AnsweredBy.REPLAYED,
+        payload=body,
     )
 
 
@@ -94,8 +95,8 @@ def _stream(
         status=rec.status,
         headers=headers(rec.headers, request_id, SSE_TYPE, rec.status, instant=instant),
         chunks=chunks,
-        source="replayed",
-        answer=message,
+        source=AnsweredBy.REPLAYED,
+        payload=message,
     )
 
 
@@ -114,7 +115,7 @@ def respond(
         if error is not None:
             kind = (error.get("error") or {}).get("type", "api_error")
             status = _STREAM_ERROR_STATUS.get(kind, 500)
-            return _json(rec, {**error, "request_id": None}, status, request_id, instant)
+            return _json(rec, {**error, "request_id": request_id}, status, request_id, instant)
         return _json(rec, message, rec.status, request_id, instant)
     if rec.body is not None:
         body = upgrade(rec.body)
@@ -126,8 +127,8 @@ def respond(
         status=rec.status,
         headers=headers(rec.headers, request_id, content_type, rec.status, instant=instant),
         body=(rec.text or "").encode(),
-        source="replayed",
-        answer=rec.text,
+        source=AnsweredBy.REPLAYED,
+        payload=rec.text,
     )
 
 

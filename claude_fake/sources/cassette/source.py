@@ -20,10 +20,10 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from claude_fake.config import RecordMode
+from claude_fake.config import FakeConfig, RecordMode, ReplayTiming, parse_enum
 from claude_fake.config import record_mode as parse_record_mode
-from claude_fake.errors import CassetteMismatch, ConfigError
-from claude_fake.model import FakeRequest, FakeResponse
+from claude_fake.errors import CassetteMismatch
+from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
 from claude_fake.sources.cassette import format as fmt
 from claude_fake.sources.cassette import match, redact, replay, store
 from claude_fake.sources.cassette.match import DEFAULT_IGNORE_FIELDS, DEFAULT_MATCH_ON
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_MATCH_ON", "CassetteSource"]
 _RECORDING = (RecordMode.ALL, RecordMode.REWRITE)
-REPLAY_TIMINGS = ("instant", "recorded")
 
 
 class CassetteSource:
@@ -49,20 +48,14 @@ class CassetteSource:
         match_on: Sequence[str] = DEFAULT_MATCH_ON,
         ignore_fields: Sequence[str] = (),
         redact_headers: Sequence[str] = (),
-        replay_timing: str = "instant",
+        replay_timing: ReplayTiming | str = ReplayTiming.INSTANT,
         retest_command: str | None = None,
         api_key: str | None = None,
     ) -> None:
-        if replay_timing not in REPLAY_TIMINGS:
-            raise ConfigError(
-                f"replay_timing: {replay_timing!r} is not a valid value.",
-                why=f"It must be one of: {', '.join(REPLAY_TIMINGS)}.",
-                fix="Use 'instant' (the default) or 'recorded'.",
-            )
         self.path = Path(path)
         self.record_mode = parse_record_mode(record_mode)
         self.upstream = upstream
-        self.replay_timing = replay_timing
+        self.replay_timing = parse_enum(ReplayTiming, replay_timing, source="replay_timing")
         self.retest_command = retest_command
         self._api_key = api_key  # replaces the client's (fake) key on forwarded requests
         self._match_on = tuple(match_on)
@@ -82,6 +75,22 @@ class CassetteSource:
         self._recorder: Recorder | None = None
         self.stats: dict[str, int] = {"replayed": 0, "recorded": 0, "misses": 0}
         self.written = False
+
+    @classmethod
+    def from_config(cls, config: FakeConfig, api_key: str | None) -> CassetteSource:
+        """The cassette an engine's settings describe; ``api_key`` goes upstream when recording."""
+        assert config.cassette is not None
+        return cls(
+            config.cassette,
+            record_mode=config.record_mode,
+            upstream=config.upstream,
+            replay_timing=config.replay_timing,
+            api_key=api_key,
+            match_on=config.match_on or DEFAULT_MATCH_ON,
+            ignore_fields=config.ignore_fields,
+            redact_headers=config.redact_headers,
+            retest_command=config.retest_command,
+        )
 
     # -- matching --------------------------------------------------------------------------
     def _recorded_shape(self, req: fmt.RecordedRequest) -> match.Shape:
@@ -126,7 +135,7 @@ class CassetteSource:
             self.record_mode is RecordMode.ONCE and not self.existed
         )
 
-    def answer(self, request: FakeRequest, request_id: str) -> FakeResponse:
+    def claim(self, request: FakeRequest, request_id: str) -> FakeResponse:
         """Replay the matching interaction, or record; CassetteMismatch when neither may happen."""
         if self.records:
             return self._record(request, request_id)
@@ -136,7 +145,7 @@ class CassetteSource:
             if position is not None:
                 self.stats["replayed"] += 1
         if position is not None:
-            instant = self.replay_timing != "recorded"
+            instant = self.replay_timing is not ReplayTiming.RECORDED
             recorded = self._cassette.interaction(position)
             return replay.respond(recorded, request, request_id, instant=instant)
         if self.record_mode is RecordMode.NEW_EPISODES:
@@ -199,8 +208,8 @@ class CassetteSource:
                 status=upstream.status,
                 headers=headers,
                 body=upstream.body,
-                source="recorded",
-                answer=answer,
+                source=AnsweredBy.RECORDED,
+                payload=answer,
             )
         answer_box: dict[str, Any] = {}
         chunks = self._pass_through(rec_request, upstream, answer_box)
@@ -208,8 +217,8 @@ class CassetteSource:
             status=upstream.status,
             headers=headers,
             chunks=chunks,
-            source="recorded",
-            answer=answer_box,
+            source=AnsweredBy.RECORDED,
+            payload=answer_box,
         )
 
     def _pass_through(
@@ -253,15 +262,6 @@ class CassetteSource:
             ]
             return [*kept, *self._recorded]
         return list(self._recorded)
-
-    # -- reporting -------------------------------------------------------------------------
-    def unplayed(self) -> list[str]:
-        """A line per loaded interaction never played (empty in the recording modes)."""
-        if self.records:
-            return []
-        with self._lock:
-            left = [i for i in range(len(self._cassette)) if i not in self._played]
-        return [f"#{i + 1} {replay.request_summary(self._cassette.requests[i])}" for i in left]
 
     def close(self) -> None:
         """Close the upstream HTTP client, if one was opened."""

@@ -1,13 +1,13 @@
-"""Turn a decision (scripted reply or generator draft) into a Message dict and a FakeResponse."""
+"""The Message an answer becomes: tool ids filled in, usage worked out, every field the API
+sends."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from claude_fake.model import NO_PLAN, FakeRequest, FakeResponse, StreamPlan
+from claude_fake.model import FakeRequest
 from claude_fake.state import tokens
-from claude_fake.wire import render
 
 NewId = Callable[[str], str]
 RESULT_TYPES = {
@@ -101,58 +101,3 @@ def message(
     }
     out.update(fields or {})  # diagnostics, context_management: worked out by the turn
     return out
-
-
-def respond(
-    request: FakeRequest, msg: Mapping[str, Any], request_id: str, source: str, plan: StreamPlan
-) -> FakeResponse:
-    """Serve ``msg`` as JSON, or as SSE when the request asked for a stream."""
-    if request.stream:
-        return FakeResponse(
-            status=200,
-            headers={
-                "content-type": "text/event-stream; charset=utf-8",
-                "cache-control": "no-cache",
-                "request-id": request_id,
-            },
-            chunks=render.message_events(msg),
-            plan=plan,
-            source=source,
-            answer=msg,
-        )
-    return json_response(msg, request_id, source=source, plan=plan)
-
-
-def json_response(
-    payload: Any,
-    request_id: str,
-    *,
-    status: int = 200,
-    source: str = "generated",
-    plan: StreamPlan | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> FakeResponse:
-    """A JSON answer with the API's headers."""
-    return FakeResponse(
-        status=status,
-        headers={"content-type": "application/json", "request-id": request_id, **(headers or {})},
-        body=render.message_json(payload),
-        plan=plan or NO_PLAN,
-        source=source,
-        answer=payload,
-    )
-
-
-def api_error(
-    status: int,
-    error_type: str,
-    text: str,
-    request_id: str,
-    *,
-    details: Any = None,
-    headers: Mapping[str, str] | None = None,
-    source: str = "error",
-) -> FakeResponse:
-    """An error in the API's envelope."""
-    payload = render.error_body(error_type, text, request_id, details)
-    return json_response(payload, request_id, status=status, source=source, headers=headers)
