@@ -8,7 +8,6 @@ import dataclasses
 import itertools
 import os
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from claude_fake.api import routes
 from claude_fake.api.messages import Messages
 from claude_fake.config import FakeConfig, merge
 from claude_fake.errors import CassetteMismatch, ClaudeFakeError, UnusedScript
+from claude_fake.journal import Journal
 from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
 from claude_fake.sources import chain, faults, replies
 from claude_fake.state.batches import BatchStore
@@ -48,11 +48,9 @@ class FakeClaude:
         )
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
-        self._log: list[tuple[FakeRequest, FakeResponse]] = []
-        self._records: list[FakeRequest] = []
         self._cassette: CassetteSource | None = None
-        self.problems: list[str] = []
-        self.stats: Counter[str] = Counter()
+        self.journal = Journal()
+        self.problems, self.stats = self.journal.problems, self.journal.stats
         self.origin = FAKE_ORIGIN
         key = os.environ.get("ANTHROPIC_API_KEY")
         self._upstream_key = key if key and key != FAKE_KEY else None  # before claude_env
@@ -66,7 +64,7 @@ class FakeClaude:
 
     def _chain(self) -> tuple[chain.FaultSource, tuple[chain.Source, ...]]:
         opened = self.cassette if self.config.cassette else None
-        number: Callable[[], int] = lambda: len(self._log) + 1  # noqa: E731
+        number: Callable[[], int] = lambda: len(self.journal) + 1  # noqa: E731
         return chain.FaultSource(self._faults, self._lock), (
             chain.ReplySource(self._replies, self._lock, self._messages, number),
             chain.CassetteClaim(opened),
@@ -154,10 +152,7 @@ class FakeClaude:
             self._replies = replies.ReplyBook()
             self._faults = faults.FaultBook()
             self._sources = self._chain()
-            self._log.clear()
-            self._records.clear()
-            self.problems.clear()
-            self.stats.clear()
+            self.journal.clear()
             self._messages.forget()
             self.batches = BatchStore(delay=self.batches.delay)
 
@@ -176,12 +171,7 @@ class FakeClaude:
         """
         from claude_fake.snapshot import RequestLog  # with the redactor: off the start-up path
 
-        with self._lock:  # records are built once, on the first read after they were logged
-            self._records.extend(
-                dataclasses.replace(request, response=response.payload, source=response.source)
-                for request, response in self._log[len(self._records) :]
-            )
-            return RequestLog(self._records)
+        return RequestLog(self.journal.records())
 
     def unused(self) -> list[str]:
         """Scripted replies and faults that were not used up."""
@@ -265,14 +255,11 @@ class FakeClaude:
                 fix="Please report it with the request that caused it.",
             )
             response = self._own_error(wrapped, request_id)
-        with self._lock:
-            self.stats[response.source.value] += 1
-            self._log.append((request, response))  # the record is built when it is read
+        self.journal.add(request, response)
         return response
 
     def _own_error(self, exc: ClaudeFakeError, request_id: str) -> FakeResponse:
-        with self._lock:
-            self.problems.append(str(exc).removeprefix("claude_fake: "))
+        self.journal.problem(str(exc).removeprefix("claude_fake: "))
         source = AnsweredBy.MISS if isinstance(exc, CassetteMismatch) else AnsweredBy.ERROR
         return api_error(
             500, "api_error", str(exc), request_id, headers=OWN_ERROR_HEADERS, source=source

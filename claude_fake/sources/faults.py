@@ -3,68 +3,15 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from typing import Any, get_args, get_origin
+from typing import Any
 
 from claude_fake import checks
 from claude_fake.api import routes
 from claude_fake.errors import ScriptError
 from claude_fake.model import AnsweredBy, FakeResponse, StreamPlan
 from claude_fake.sources.replies import call_site
-from claude_fake.wire import render, responses, sse
-
-STATUS_TYPES: Mapping[int, str] = {
-    400: "invalid_request_error",
-    401: "authentication_error",
-    402: "billing_error",
-    403: "permission_error",
-    404: "not_found_error",
-    408: "timeout_error",
-    409: "conflict_error",
-    412: "memory_precondition_failed_error",
-    413: "request_too_large",
-    422: "invalid_request_error",
-    429: "rate_limit_error",
-    431: "invalid_request_error",
-    499: "api_error",
-    500: "api_error",
-    501: "api_error",
-    503: "api_error",
-    504: "timeout_error",
-    529: "overloaded_error",
-}
-TYPE_STATUS: Mapping[str, int] = {
-    "invalid_request_error": 400,
-    "authentication_error": 401,
-    "billing_error": 402,
-    "permission_error": 403,
-    "not_found_error": 404,
-    "conflict_error": 409,
-    "memory_path_conflict_error": 409,
-    "memory_precondition_failed_error": 412,
-    "request_too_large": 413,
-    "rate_limit_error": 429,
-    "api_error": 500,
-    "timeout_error": 504,
-    "overloaded_error": 529,
-}
-MESSAGES: Mapping[str, str] = {
-    "invalid_request_error": "Invalid request.",
-    "authentication_error": "invalid x-api-key",
-    "billing_error": "Your credit balance is too low to access the Anthropic API.",
-    "permission_error": "Your API key does not have permission to use the specified resource.",
-    "not_found_error": "Not found.",
-    "conflict_error": "Conflict.",
-    "request_too_large": "Request exceeds the maximum allowed number of bytes.",
-    "rate_limit_error": "Number of request tokens has exceeded your per-minute rate limit "
-    "(https://docs.claude.com/en/api/rate-limits); see the response headers for current usage. "
-    "Please reduce the prompt length or the maximum tokens requested, or try again later.",
-    "api_error": "Internal server error",
-    "timeout_error": "Request timed out.",
-    "overloaded_error": "Overloaded",
-}
+from claude_fake.wire import envelope, render, responses, sse
 
 
 @dataclass(slots=True, kw_only=True)
@@ -151,19 +98,19 @@ def _status_and_type(status_or_type: int | str) -> tuple[int, str]:
             fix="e.g. fake.fail(529) or fake.fail('rate_limit_error').",
         )
     if isinstance(status_or_type, str):
-        if status_or_type not in TYPE_STATUS:
+        if status_or_type not in envelope.TYPE_STATUS:
             raise ScriptError(
                 f"fail({status_or_type!r}): unknown error type.",
-                fix=f"Use a status code or one of: {', '.join(TYPE_STATUS)}.",
+                fix=f"Use a status code or one of: {', '.join(envelope.TYPE_STATUS)}.",
             )
-        return TYPE_STATUS[status_or_type], status_or_type
+        return envelope.TYPE_STATUS[status_or_type], status_or_type
     if not 400 <= status_or_type <= 599:
         raise ScriptError(
             f"fail({status_or_type}): a fault must be an error status (400-599).",
             fix="Script a successful answer with fake.reply(...) instead.",
         )
     default = "api_error" if status_or_type >= 500 else "invalid_request_error"
-    return status_or_type, STATUS_TYPES.get(status_or_type, default)
+    return status_or_type, envelope.STATUS_TYPES.get(status_or_type, default)
 
 
 def make_fault(status_or_type: int | str, **options: Any) -> Fault:
@@ -173,25 +120,11 @@ def make_fault(status_or_type: int | str, **options: Any) -> Fault:
     return Fault(status=status, error_type=error_type, **options)
 
 
-@cache
-def error_code_statuses() -> Mapping[str, frozenset[int]]:
-    """Each ``details.error_code`` the SDK maps to an exception class, with its statuses."""
-    try:
-        from anthropic._error_classes import ERROR_CLASSES
-    except ImportError:  # SDKs before error codes: any code is passed through
-        return {}
-    out: dict[str, set[int]] = {}
-    for status, code in ERROR_CLASSES:
-        if code is not None:
-            out.setdefault(code, set()).add(status)
-    return {code: frozenset(statuses) for code, statuses in out.items()}
-
-
 def check_error_code(status: int, code: object) -> None:
     """Raise a ScriptError for an ``error_code`` the SDK does not pair with ``status``."""
     if code is None:
         return
-    known = error_code_statuses()
+    known = envelope.error_code_statuses()
     if not isinstance(code, str) or (known and status not in known.get(code, ())):
         right = sorted(known.get(code, ())) if isinstance(code, str) else []
         mine = sorted(c for c, statuses in known.items() if status in statuses)
@@ -217,60 +150,15 @@ def error_headers(fault: Fault, request_id: str) -> dict[str, str]:
     elif fault.status in (429, 529, 500, 503, 408, 409, 504) or fault.should_retry:
         headers["retry-after-ms"] = "1"
     if fault.status == 429:
-        headers.update(ratelimit_headers(remaining=0))
+        headers.update(envelope.ratelimit_headers(remaining=0))
     if fault.should_retry is not None:
         headers["x-should-retry"] = "true" if fault.should_retry else "false"
     return headers
 
 
-def ratelimit_headers(*, remaining: int) -> dict[str, str]:
-    """The ``anthropic-ratelimit-*`` headers, with ``remaining`` of each limit left."""
-    reset = "2026-01-01T00:00:01Z"
-    out: dict[str, str] = {}
-    for name, limit in (
-        ("requests", 4000),
-        ("tokens", 2_000_000),
-        ("input-tokens", 1_600_000),
-        ("output-tokens", 400_000),
-    ):
-        out[f"anthropic-ratelimit-{name}-limit"] = str(limit)
-        out[f"anthropic-ratelimit-{name}-remaining"] = str(remaining)
-        out[f"anthropic-ratelimit-{name}-reset"] = reset
-    return out
-
-
-@cache
-def _details_models() -> Mapping[str, Any]:
-    try:
-        from anthropic.types.shared.error_details import ErrorDetails
-    except ImportError:
-        return {}
-    members = get_args(get_args(ErrorDetails)[0])
-    return {get_args(m.model_fields["error_code"].annotation)[0]: m for m in members}
-
-
-DETAIL_EXAMPLES: Mapping[str, Any] = {
-    "max_side_length_pixels": 8000,
-    "paths": ["messages.0.content.0"],
-}
-
-
-def error_details(code: str) -> dict[str, Any]:
-    """``error.details`` for ``code``, its required fields filled with plausible values."""
-    details: dict[str, Any] = {"error_code": code}
-    model = _details_models().get(code)
-    for name, info in model.model_fields.items() if model else ():
-        if name in details or not info.is_required():
-            continue
-        origin = get_origin(info.annotation)
-        empty: Any = [] if origin is list else 0 if info.annotation is int else ""
-        details[name] = DETAIL_EXAMPLES.get(name, empty)
-    return details
-
-
 def _error_payload(fault: Fault, request_id: str) -> dict[str, Any]:
-    details = error_details(fault.error_code) if fault.error_code else None
-    message = fault.message or MESSAGES.get(fault.error_type, "Error")
+    details = envelope.error_details(fault.error_code) if fault.error_code else None
+    message = fault.message or envelope.MESSAGES.get(fault.error_type, "Error")
     return render.error_body(fault.error_type, message, request_id, details)
 
 

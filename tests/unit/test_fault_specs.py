@@ -11,7 +11,7 @@ from anthropic.types.shared import ErrorType
 
 from claude_fake import FakeClaude, ScriptError
 from claude_fake.sources import faults
-from claude_fake.wire import sse
+from claude_fake.wire import envelope, sse
 
 
 def test_every_sdk_error_type_has_a_status() -> None:
@@ -126,7 +126,7 @@ def test_error_body_and_details() -> None:
 
 def test_details_of_codes_without_extra_fields() -> None:
     code = "compaction_unavailable"
-    assert faults.error_details(code) == {"error_code": code}
+    assert envelope.error_details(code) == {"error_code": code}
 
 
 def test_stream_plan_of_a_mid_stream_error() -> None:
