@@ -80,6 +80,7 @@ class FakeConfig:
     ignore_fields: tuple[str, ...] = ()
     redact_headers: tuple[str, ...] = ()
     retest_command: str | None = None
+    journal_size: int | None = None  # keep the last N requests; None: every one (tests)
 
 
 def _seed(value: object, source: str) -> int:
@@ -91,6 +92,11 @@ def _seed(value: object, source: str) -> int:
 def _seconds(value: object, source: str) -> float:
     number = float(value) if isinstance(value, str) else value
     return checks.seconds(number, source, ConfigError)
+
+
+def _journal_size(value: object, source: str) -> int:
+    number = int(value) if isinstance(value, str) else value
+    return checks.count(number, source, ConfigError)
 
 
 def _names(value: object, source: str) -> tuple[str, ...]:
@@ -108,6 +114,7 @@ _PARSERS: dict[str, Callable[[object, str], object]] = {
     "redact_headers": _names,
     "replay_timing": lambda v, s: parse_enum(ReplayTiming, v, source=s),
     "batch_delay": _seconds,
+    "journal_size": _journal_size,
     "seed": _seed,
     "validate": lambda v, s: validate_mode(v, source=s),
     "record_mode": lambda v, s: record_mode(v, source=s),

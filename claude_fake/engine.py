@@ -49,7 +49,7 @@ class FakeClaude:
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
         self._cassette: CassetteSource | None = None
-        self.journal = Journal()
+        self.journal = Journal(self.config.journal_size)
         self.problems, self.stats = self.journal.problems, self.journal.stats
         self.origin = FAKE_ORIGIN
         key = os.environ.get("ANTHROPIC_API_KEY")
@@ -64,7 +64,7 @@ class FakeClaude:
 
     def _chain(self) -> tuple[chain.FaultSource, tuple[chain.Source, ...]]:
         opened = self.cassette if self.config.cassette else None
-        number: Callable[[], int] = lambda: len(self.journal) + 1  # noqa: E731
+        number: Callable[[], int] = lambda: self.journal.next_id  # noqa: E731
         return chain.FaultSource(self._faults, self._lock), (
             chain.ReplySource(self._replies, self._lock, self._messages, number),
             chain.CassetteClaim(opened),

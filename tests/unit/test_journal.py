@@ -1,0 +1,88 @@
+"""The request journal: bounded or not, ids, paging, the dropped count, problems kept bounded."""
+
+from __future__ import annotations
+
+import pytest
+
+from claude_fake.journal import Journal
+from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
+
+
+def _fill(journal: Journal, count: int) -> None:
+    for n in range(count):
+        request = FakeRequest(method="POST", path=f"/v1/messages/{n}")
+        journal.add(request, FakeResponse(status=200, headers={}, payload={"n": n}))
+
+
+def test_unbounded_keeps_every_request_with_its_answer() -> None:
+    journal = Journal()
+    _fill(journal, 50)
+    records = journal.records()
+    assert len(journal) == 50
+    assert [r.response for r in records] == [{"n": n} for n in range(50)]
+    assert {r.source for r in records} == {AnsweredBy.GENERATED}
+    assert journal.dropped == 0
+    assert journal.next_id == 51
+
+
+def test_bounded_keeps_the_last_n_and_counts_the_rest() -> None:
+    journal = Journal(10)
+    _fill(journal, 25)
+    assert [r.response["n"] for r in journal.records()] == list(range(15, 25))
+    assert journal.dropped == 15
+    assert journal.stats["generated"] == 25  # counts cover every request, kept or not
+
+
+def test_size_zero_keeps_none() -> None:
+    journal = Journal(0)
+    _fill(journal, 5)
+    assert journal.records() == []
+    page = journal.page()
+    assert (page.items, page.dropped, page.next_after, page.last_id) == ([], 5, None, None)
+
+
+def test_pages_walk_every_kept_request_once() -> None:
+    journal = Journal(100)
+    _fill(journal, 130)
+    seen: list[int] = []
+    after = 0
+    while True:
+        page = journal.page(after=after, limit=7)
+        seen += [entry_id for entry_id, _ in page.items]
+        assert page.dropped == 30
+        if page.next_after is None:
+            break
+        after = page.next_after
+    assert seen == list(range(31, 131))  # ids 1-30 were dropped: paging starts at the oldest kept
+
+
+def test_page_after_the_newest_is_empty_and_final() -> None:
+    journal = Journal()
+    _fill(journal, 3)
+    page = journal.page(after=3)
+    assert (page.items, page.next_after, page.first_id, page.last_id) == ([], None, 1, 3)
+
+
+def test_clear_restarts_ids_and_the_dropped_count() -> None:
+    journal = Journal(2)
+    _fill(journal, 5)
+    journal.clear()
+    _fill(journal, 1)
+    assert journal.page().items[0][0] == 1
+    assert journal.dropped == 0
+
+
+def test_problems_stay_bounded_in_the_same_list() -> None:
+    journal = Journal(10)
+    problems = journal.problems
+    for n in range(1000):
+        journal.problem(f"p{n}")
+    assert journal.problems is problems
+    assert len(problems) <= 2 * 10 + 16
+    assert problems[-1] == "p999"
+
+
+@pytest.mark.parametrize("size", [-1, 1.5, True, "3"])
+def test_bad_sizes_are_refused(size: object) -> None:
+    with pytest.raises(ValueError, match="journal size"):
+        Journal(size)  # type: ignore[arg-type]
