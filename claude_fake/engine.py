@@ -19,6 +19,7 @@ from claude_fake.errors import CassetteMismatch, ClaudeFakeError, UnusedScript
 from claude_fake.journal import Journal
 from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
 from claude_fake.sources import chain, faults, replies
+from claude_fake.sources.generator.drafter import Drafter
 from claude_fake.state.batches import BatchStore
 from claude_fake.state.clock import Clock
 from claude_fake.validation import gate
@@ -68,7 +69,7 @@ class FakeClaude:
         return chain.FaultSource(self._faults, self._lock), (
             chain.ReplySource(self._replies, self._lock, self._messages, number),
             chain.CassetteClaim(opened),
-            chain.Generator(self._messages, self),
+            chain.Generator(self._messages, self, Drafter(self.config.seed)),
         )
 
     # -- scripting -------------------------------------------------------------------------

@@ -4,7 +4,6 @@ the conversation's state applied: caching, compaction, context edits, signatures
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from claude_fake.model import NO_PLAN, AnsweredBy, FakeRequest, FakeResponse
@@ -14,40 +13,34 @@ from claude_fake.wire import responses
 from claude_fake.wire.ids import NewId
 
 
+def _unscripted(digest: bytes) -> turn.Outline:
+    raise AssertionError("a Messages answer with no outline needs a generator")
+
+
 class Messages:
-    """What the Messages endpoints keep between requests: the prompt cache, the signing secret
-    and the generator's words. Thread-safe."""
+    """What the Messages endpoints keep between requests: the prompt cache and the signing
+    secret."""
 
     def __init__(self, *, seed: int, clock: Clock, new_id: NewId) -> None:
-        self.seed = seed
         self.clock = clock
         self.new_id = new_id
         self.secret = signature.secret_for(seed)
         self.cache = caching.PromptCache()
-        self._lock = threading.Lock()
-        self._words: Any = None
 
     def answer(
-        self, request: FakeRequest, request_id: str, outline: turn.Outline | None
+        self,
+        request: FakeRequest,
+        request_id: str,
+        outline: turn.Outline | None,
+        generate: turn.Generate = _unscripted,
     ) -> tuple[FakeResponse, bool]:
-        """The answer to a Messages request: ``outline`` (scripted), or the generator's when
-        None. The flag says whether the outline was used (a refused request or a compaction
-        pause leaves a scripted reply for the next request)."""
-        body = request.body if isinstance(request.body, dict) else {}
-
-        def generated(digest: bytes) -> turn.Outline:
-            from claude_fake.sources.generator import draft  # Faker loads on first use
-
-            rng, words = turn.draft_rng(self.seed, body, digest), self.words()
-            with self._lock:
-                words.seed_instance(rng.getrandbits(64))
-                made = draft.draft(body, request.text, rng, lambda n: words.sentence(n))
-            return turn.outline_of_draft(made)
-
+        """The answer to a Messages request: ``outline`` (scripted), or when None the one
+        ``generate`` drafts. The flag says whether the outline was used (a refused request or a
+        compaction pause leaves a scripted reply for the next request)."""
         outcome = turn.respond(
             request,
             scripted=outline,
-            generate=generated,
+            generate=generate,
             secret=self.secret,
             cache=self.cache,
             now=self.clock.now(),
@@ -80,15 +73,3 @@ class Messages:
     def forget(self) -> None:
         """Start the conversation state afresh (``fake.reset()``)."""
         self.cache = caching.PromptCache()
-
-    def words(self) -> Any:
-        """The generator's word source: Faker's en_US lorem provider, loaded on first use."""
-        if self._words is None:
-            # lorem alone: the words Faker("en_US") draws, without loading its 25 other providers
-            from faker.generator import Generator
-            from faker.providers.lorem.en_US import Provider as Lorem
-
-            words = Generator()
-            words.add_provider(Lorem)
-            self._words = words
-        return self._words

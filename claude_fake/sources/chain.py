@@ -20,6 +20,7 @@ from claude_fake.api.routes import not_found
 from claude_fake.errors import ScenarioExhausted
 from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
 from claude_fake.sources import faults, replies
+from claude_fake.sources.generator.drafter import Drafter
 from claude_fake.state import turn
 
 if TYPE_CHECKING:
@@ -116,11 +117,11 @@ class ReplySource:
             if reply is None:
                 return None
             try:
-                reply = replies.resolve(reply, request)
+                answer = replies.resolve(reply, request)  # maybe a copy: the use counts on reply
             except Exception:
                 self.book.use(reply)  # a reply that cannot answer is spent, and says why once
                 raise
-        response, used = self._api.answer(request, call.request_id, turn.outline_of_reply(reply))
+        response, used = self._api.answer(request, call.request_id, turn.outline_of_reply(answer))
         if used:
             with self._lock:
                 self.book.use(reply)
@@ -142,13 +143,14 @@ class CassetteClaim:
 class Generator:
     """The seeded default: answers every endpoint as the API would, from the fake's own state."""
 
-    def __init__(self, api: Messages, host: batches.BatchHost) -> None:
-        self._api, self._host = api, host
+    def __init__(self, api: Messages, host: batches.BatchHost, drafter: Drafter) -> None:
+        self._api, self._host, self._drafter = api, host, drafter
 
     def claim(self, call: Call) -> FakeResponse | None:
         request, request_id, endpoint = call.request, call.request_id, call.endpoint
         if endpoint == "messages":
-            return self._api.answer(request, request_id, None)[0]
+            draft = self._drafter.for_request(request)
+            return self._api.answer(request, request_id, None, draft)[0]
         if endpoint == "count_tokens":
             return self._api.count(request, request_id)
         if endpoint == "models.list":

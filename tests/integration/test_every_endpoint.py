@@ -103,7 +103,9 @@ def test_count_tokens_and_models_are_recorded_then_replayed_offline(
     replaying = FakeClaude(cassette=str(path), record_mode="none")
     client = strict(replaying)
     counted = client.messages.with_raw_response.count_tokens(model=MODEL, messages=MESSAGES)
-    assert json.loads(counted.http_response.content) == {"input_tokens": 4242}  # the recording, not an estimate
+    assert json.loads(counted.http_response.content) == {
+        "input_tokens": 4242
+    }  # the recording, not an estimate
     listed = client.models.list()
     assert [m.id for m in listed] == ["claude-upstream-only-1"]
     assert listed.data[0].display_name == "Upstream Only 1"

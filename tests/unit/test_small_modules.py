@@ -176,10 +176,9 @@ def test_a_scripted_text_answer_imports_neither_the_sdk_nor_faker() -> None:
 def test_the_generator_words_are_faker_en_us_words(seed: int) -> None:
     from faker import Faker
 
-    from claude_fake.api.messages import Messages
-    from claude_fake.state.clock import Clock
+    from claude_fake.sources.generator.drafter import Drafter
 
-    ours, theirs = Messages(seed=0, clock=Clock(), new_id=str).words(), Faker("en_US")
+    ours, theirs = Drafter(0).words(), Faker("en_US")
     ours.seed_instance(seed)
     theirs.seed_instance(seed)
     assert [ours.sentence(n) for n in (3, 8, 20)] == [theirs.sentence(n) for n in (3, 8, 20)]
