@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import enum
-from collections.abc import Callable, Iterable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, TypedDict
+from urllib.parse import urlsplit
 
 from claude_fake import checks
 from claude_fake.errors import ConfigError
@@ -74,6 +78,7 @@ class FakeConfig:
     upstream: str = "https://api.anthropic.com"
     require_api_key: str | None = None
     assert_all_used: bool = True
+    allow_generated: bool = True
     replay_timing: ReplayTiming = ReplayTiming.INSTANT
     batch_delay: float = 0.0
     match_on: tuple[str, ...] | None = None
@@ -81,6 +86,27 @@ class FakeConfig:
     redact_headers: tuple[str, ...] = ()
     retest_command: str | None = None
     journal_size: int | None = None  # keep the last N requests; None: every one (tests)
+
+
+class Settings(TypedDict, total=False):
+    """``FakeClaude``'s keyword arguments: every field of ``FakeConfig`` but ``seed`` (the first
+    positional argument), typed, so a type checker catches a misspelt or mistyped setting.
+    A test keeps it in step with ``FakeConfig``."""
+
+    validate: ValidateMode | Literal["strict", "lenient", "off"]
+    record_mode: RecordMode | Literal["none", "once", "new_episodes", "all", "rewrite"]
+    cassette: str | os.PathLike[str] | None
+    upstream: str
+    require_api_key: str | None
+    assert_all_used: bool
+    allow_generated: bool
+    replay_timing: ReplayTiming | Literal["instant", "recorded"]
+    batch_delay: float
+    match_on: Sequence[str] | None
+    ignore_fields: Sequence[str]
+    redact_headers: Sequence[str]
+    retest_command: str | None
+    journal_size: int | None
 
 
 def _seed(value: object, source: str) -> int:
@@ -108,7 +134,38 @@ def _names(value: object, source: str) -> tuple[str, ...]:
     return names
 
 
+def _flag(value: object, source: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{source} must be True or False")
+    return value
+
+
+def _text(value: object, source: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"{source} must be a non-empty string")
+    return value
+
+
+def _path(value: object, source: str) -> str:
+    if not isinstance(value, str | os.PathLike) or not os.fspath(value):
+        raise TypeError(f"{source} must be a file path (a str or a pathlib.Path)")
+    return str(os.fspath(value))
+
+
+def _url(value: object, source: str) -> str:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{source} must be an http(s) URL such as https://api.anthropic.com")
+    return str(value).rstrip("/")
+
+
 _PARSERS: dict[str, Callable[[object, str], object]] = {
+    "cassette": _path,
+    "upstream": _url,
+    "require_api_key": _text,
+    "retest_command": _text,
+    "assert_all_used": _flag,
+    "allow_generated": _flag,
     "match_on": _names,
     "ignore_fields": _names,
     "redact_headers": _names,
@@ -128,11 +185,7 @@ def merge(*sources: tuple[str, Mapping[str, object]]) -> FakeConfig:
     for name, values in sources:
         for key, value in values.items():
             if key not in known:
-                raise ConfigError(
-                    f"{name}: unknown setting {key!r}.",
-                    why=f"Known settings are: {', '.join(sorted(known))}.",
-                    fix="Check the spelling against the README's options table.",
-                )
+                raise _unknown(name, key, known)
             if value is None or key in chosen:
                 continue
             parse = _PARSERS.get(key)
@@ -141,7 +194,19 @@ def merge(*sources: tuple[str, Mapping[str, object]]) -> FakeConfig:
             except (TypeError, ValueError) as exc:
                 raise ConfigError(
                     f"{name}: {key}={value!r} is not valid.",
-                    why=str(exc),
-                    fix="See the README's options table for the allowed values.",
+                    why=f"{exc}.",
+                    fix="Pass a value of that kind, or leave the setting out for its default.",
+                    anchor="options",
                 ) from exc
     return FakeConfig(**chosen)  # type: ignore[arg-type]
+
+
+def _unknown(source: str, key: str, known: set[str]) -> ConfigError:
+    close = difflib.get_close_matches(key, known, n=1)
+    guess = f"Did you mean {close[0]!r}? " if close else ""
+    return ConfigError(
+        f"{source}: unknown setting {key!r}.",
+        why=f"Known settings are: {', '.join(sorted(known))}.",
+        fix=f"{guess}Check the spelling against the options table.",
+        anchor="options",
+    )

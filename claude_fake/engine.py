@@ -12,36 +12,45 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from claude_fake.api import routes
+from claude_fake import answering
 from claude_fake.api.messages import Messages
+from claude_fake.builders import Builders
 from claude_fake.config import FakeConfig, merge
-from claude_fake.errors import CassetteMismatch, ClaudeFakeError, UnusedScript
+from claude_fake.errors import ClaudeFakeError
 from claude_fake.journal import Journal
-from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
+from claude_fake.model import FakeRequest, FakeResponse
 from claude_fake.sources import chain, faults, replies
 from claude_fake.sources.generator.drafter import Drafter
+from claude_fake.sources.unscripted import Unscripted
 from claude_fake.state.batches import BatchStore
 from claude_fake.state.clock import Clock
-from claude_fake.validation import gate
 from claude_fake.wire import ids
-from claude_fake.wire.responses import api_error
 
 if TYPE_CHECKING:
     import anthropic
+    from typing_extensions import Unpack
 
+    from claude_fake.config import Settings
     from claude_fake.snapshot import RequestLog
     from claude_fake.sources.cassette.source import CassetteSource
 
 FAKE_KEY = "sk-ant-fake-key"
 FAKE_ORIGIN = "http://claude-fake.local"
-OWN_ERROR_HEADERS = {"x-should-retry": "false"}
 
 
-class FakeClaude:
-    """A fake Claude Messages API. One per test; thread-safe; never global."""
+class FakeClaude(Builders):
+    """A fake Claude Messages API. One per test; thread-safe; never global.
+
+    Keyword arguments are ``FakeConfig``'s fields (``config.Settings``), checked here: a wrong
+    name or value raises ConfigError. The block builders are here too (``fake.tool_use(...)``).
+    """
 
     def __init__(
-        self, seed: int | None = None, *, config: FakeConfig | None = None, **settings: Any
+        self,
+        seed: int | None = None,
+        *,
+        config: FakeConfig | None = None,
+        **settings: Unpack[Settings],
     ):
         given = {"seed": seed, **settings}
         self.config = merge(
@@ -66,11 +75,27 @@ class FakeClaude:
     def _chain(self) -> tuple[chain.FaultSource, tuple[chain.Source, ...]]:
         opened = self.cassette if self.config.cassette else None
         number: Callable[[], int] = lambda: self.journal.next_id  # noqa: E731
+        generator: chain.Source = chain.Generator(self._messages, self, Drafter(self.config.seed))
+        if not self.config.allow_generated:
+            generator = Unscripted(generator, number)
         return chain.FaultSource(self._faults, self._lock), (
             chain.ReplySource(self._replies, self._lock, self._messages, number),
             chain.CassetteClaim(opened),
-            chain.Generator(self._messages, self, Drafter(self.config.seed)),
+            generator,
         )
+
+    def __repr__(self) -> str:
+        default, config = FakeConfig(), self.config
+        changed = [
+            f"{name}={getattr(config, name)!r}"
+            for name in ("seed", "validate", "cassette", "record_mode", "allow_generated")
+            if getattr(config, name) != getattr(default, name)
+        ]
+        unused = len(self.unused())
+        count = len(self.journal)
+        counts = f"{count} request" + ("s" if count != 1 else "")
+        counts += f", {unused} unused script" + ("s" if unused != 1 else "") if unused else ""
+        return f"<FakeClaude {' '.join(changed) + '; ' if changed else ''}{counts}>"
 
     # -- scripting -------------------------------------------------------------------------
     def reply(
@@ -82,8 +107,12 @@ class FakeClaude:
         usage: Mapping[str, Any] | None = None,
         when: Callable[[FakeRequest], object] | None = None,
         times: int | None = 1,
+        optional: bool = False,
     ) -> replies.Reply:
-        """Queue the next answer (or, with ``when``, answer every request the rule matches)."""
+        """Queue the next answer (or, with ``when``, answer every request the rule matches).
+
+        ``content`` may be one function of the request returning what ``reply`` takes;
+        ``optional=True``: never reported unused."""
         item = replies.make_reply(
             content,
             stop_reason=stop_reason,
@@ -92,6 +121,7 @@ class FakeClaude:
             usage=usage,
             when=when,
             times=times,
+            optional=optional,
         )
         with self._lock:
             self._replies.add(item)
@@ -181,17 +211,9 @@ class FakeClaude:
 
     def check(self) -> None:
         """Raise UnusedScript when scripts were left unused or requests hit problems."""
-        unused, problems = self.unused(), list(self.problems)
-        if not unused and not problems:
-            return
-        lines = [f"  - {u}" for u in unused] + [f"  - {p}" for p in problems]
-        raise UnusedScript(
-            f"{len(unused)} scripted item(s) unused, {len(problems)} request problem(s):\n"
-            + "\n".join(lines),
-            why="Every reply and fault a test scripts is expected to be used.",
-            fix="Remove the extra scripts, or pass assert_all_used=False to allow leftovers.",
-            anchor="scripting",
-        )
+        error = answering.unused_error(self.unused(), list(self.problems))
+        if error is not None:
+            raise error
 
     @property
     def opened_cassette(self) -> CassetteSource | None:
@@ -246,44 +268,10 @@ class FakeClaude:
         """Answer one HTTP request. Never raises: every failure is an HTTP answer."""
         request_id = self.new_id("req")
         try:
-            request, response = self._answer(request, request_id)
-        except ClaudeFakeError as exc:
-            response = self._own_error(exc, request_id)
-        except Exception as exc:  # a bug or a broken input of ours: answer it, never crash
-            wrapped = ClaudeFakeError(
-                f"the fake failed on {request.method} {request.path}: {type(exc).__name__}: {exc}",
-                why="This is a claude-fake problem (or a damaged cassette), not your code's.",
-                fix="Please report it with the request that caused it.",
-            )
-            response = self._own_error(wrapped, request_id)
+            request, response = answering.answer(request, request_id, self.config, self._sources)
+        except Exception as exc:  # ours (a script, a miss) or a bug: answer it, never crash
+            error = exc if isinstance(exc, ClaudeFakeError) else answering.unexpected(request, exc)
+            self.journal.problem(str(error).removeprefix("claude_fake: "))
+            response = answering.own_error(error, request_id)
         self.journal.add(request, response)
         return response
-
-    def _own_error(self, exc: ClaudeFakeError, request_id: str) -> FakeResponse:
-        self.journal.problem(str(exc).removeprefix("claude_fake: "))
-        source = AnsweredBy.MISS if isinstance(exc, CassetteMismatch) else AnsweredBy.ERROR
-        return api_error(
-            500, "api_error", str(exc), request_id, headers=OWN_ERROR_HEADERS, source=source
-        )
-
-    def _answer(self, request: FakeRequest, request_id: str) -> tuple[FakeRequest, FakeResponse]:
-        found = routes.route(request.method, request.path)
-        if found is None:
-            return request, routes.not_found(request, request_id)
-        if found == "method":
-            return request, routes.method_not_allowed(request, request_id)
-        assert isinstance(found, tuple)
-        endpoint, params = found
-        config = self.config
-        request, refused = gate.admit(
-            request,
-            endpoint,
-            request_id,
-            mode=config.validate,
-            require_api_key=config.require_api_key,
-        )
-        if refused is not None:
-            return request, refused
-        call = chain.Call(request=request, endpoint=endpoint, params=params, request_id=request_id)
-        fault_source, sources = self._sources
-        return request, chain.decide(call, fault_source, sources)

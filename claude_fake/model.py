@@ -27,7 +27,7 @@ class AnsweredBy(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, repr=False)
 class FakeRequest:
     """One HTTP request as the fake saw it. ``body`` is the parsed JSON (None when absent or bad).
 
@@ -43,6 +43,20 @@ class FakeRequest:
     response: JSON = None
     source: AnsweredBy | None = None
     root_path: str = ""
+
+    def __repr__(self) -> str:
+        """One line: method, path, model, stream, last user text, and what answered."""
+        parts = [f"{self.method} {self.path}"]
+        if self.model:
+            parts.append(f"model={self.model!r}")
+        if self.stream:
+            parts.append("stream=True")
+        text = self.text
+        if text:
+            parts.append(f"text={text[:40] + '...' if len(text) > 40 else text!r}")
+        if self.source is not None:
+            parts.append(f"source={self.source.value}")
+        return f"FakeRequest({', '.join(parts)})"
 
     def with_body(self, body: JSON) -> FakeRequest:
         """This request with its parsed body (built directly: ``dataclasses.replace`` costs twice

@@ -19,6 +19,7 @@ from claude_fake.model import FakeRequest
 from claude_fake.sources import blocks as b
 
 Predicate = Callable[[FakeRequest], object]
+Compute = Callable[[FakeRequest], object]
 
 
 @cache
@@ -163,10 +164,14 @@ class Reply:
     where: str = ""
     used: int = 0
     label: str = ""
+    compute: Compute | None = None  # reply(function): the content is computed per request
+    optional: bool = False  # never reported unused
 
     def __post_init__(self) -> None:
         if self.stop_sequence is not None and self.stop_reason == "end_turn":
             self.stop_reason = "stop_sequence"  # a stop sequence implies its stop reason
+        if self.compute is not None:
+            return  # checked once computed, against the request (``computed``)
         check_consistency(self)
         if self.stop_details is not None:
             self.stop_details = {"type": "refusal", **self.stop_details}
@@ -179,8 +184,12 @@ class Reply:
     def describe(self) -> str:
         """A one-line description for reports."""
         kinds = ", ".join(str(blk.get("type")) for blk in self.content) or "no blocks"
+        reason = f" stop_reason={self.stop_reason}"
+        if self.compute is not None:
+            kinds = f"computed by {getattr(self.compute, '__qualname__', repr(self.compute))}"
+            reason = f" stop_reason={self.stop_reason}" if self.stop_reason else ""
         rule = " (when rule)" if self.when else ""
-        return f"reply [{kinds}] stop_reason={self.stop_reason}{rule}{self.where}"
+        return f"reply [{kinds}]{reason}{rule}{self.where}"
 
 
 def make_reply(
@@ -192,6 +201,8 @@ def make_reply(
     **fields: Any,
 ) -> Reply:
     """A checked Reply from ``fake.reply(...)``'s arguments; a ScriptError says what is wrong."""
+    if len(content) == 1 and callable(content[0]):
+        return computing(content[0], stop_reason=stop_reason, when=when, times=times, **fields)
     blocks = flatten(content)
     b.check_blocks(blocks)
     reason = stop_reason or infer_stop_reason(blocks)
@@ -204,6 +215,67 @@ def make_reply(
         )
     return Reply(
         content=blocks, stop_reason=reason, when=when, times=times, where=call_site(), **fields
+    )
+
+
+def computing(
+    function: Compute,
+    *,
+    stop_reason: str | None,
+    when: Predicate | None,
+    times: int | None,
+    **fields: Any,
+) -> Reply:
+    """The Reply of ``fake.reply(function)``: ``function(request)`` gives the content later."""
+    if stop_reason is not None:
+        check_stop_reason(stop_reason)
+    checks.times(times, "reply()")
+    if when is not None and not callable(when):
+        raise ScriptError(
+            f"reply(when={when!r}): when must be a callable taking the request.",
+            fix='e.g. when=lambda request: "weather" in request.text',
+        )
+    return Reply(
+        content=[],
+        stop_reason=stop_reason or "",
+        compute=function,
+        when=when,
+        times=times,
+        where=call_site(),
+        **fields,
+    )
+
+
+def computed(reply: Reply, request: FakeRequest) -> Reply:
+    """A ``reply(function)`` made concrete for ``request``: the function's answer, checked."""
+    assert reply.compute is not None
+    try:
+        answer = reply.compute(request)
+    except Exception as exc:
+        raise ScriptError(
+            f"the function of {reply.describe()} raised {type(exc).__name__}: {exc}",
+            why="reply(function) calls the function with each request it answers.",
+            fix="Fix the function; it may read request.text, .body, .messages, .headers.",
+            anchor="scripting",
+        ) from exc
+    try:
+        blocks = flatten(answer if isinstance(answer, tuple | list) else (answer,))
+    except ScriptError:
+        raise ScriptError(
+            f"the function of {reply.describe()} returned {answer!r}.",
+            why="It must return what fake.reply() takes: a str, a block, or a list of them.",
+            fix='e.g. fake.reply(lambda request: f"You said: {request.text}")',
+            anchor="scripting",
+        ) from None
+    b.check_blocks(blocks)
+    reason = reply.stop_reason or infer_stop_reason(blocks)
+    return Reply(
+        content=blocks,
+        stop_reason=reason,
+        stop_sequence=reply.stop_sequence,
+        stop_details=reply.stop_details,
+        usage=reply.usage,
+        where=reply.where,
     )
 
 
@@ -246,7 +318,10 @@ def _check_beta_blocks(reply: Reply, request: FakeRequest) -> None:
 
 
 def resolve(reply: Reply, request: FakeRequest) -> Reply:
-    """``reply`` as it answers ``request``: its stop sequence filled from the request; checked."""
+    """``reply`` as it answers ``request``: its stop sequence filled from the request; checked.
+    ``reply(function)`` is computed first."""
+    if reply.compute is not None:
+        reply = computed(reply, request)
     _check_beta_blocks(reply, request)
     if reply.stop_reason != "stop_sequence" or reply.stop_sequence is not None:
         return reply
@@ -294,7 +369,7 @@ class ReplyBook:
         return [
             f"{r.describe()}: used {r.used} of {r.times}"
             for r in [*self.rules, *self.queue]
-            if r.times is not None and r.used < r.times
+            if r.times is not None and r.used < r.times and not r.optional
         ]
 
 

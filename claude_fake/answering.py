@@ -1,0 +1,78 @@
+"""The engine's request path as plain functions: route, admit (validation), then the chain of
+sources; and the errors the engine raises about its own scripts. ``FakeClaude`` holds the state
+and calls these."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from claude_fake.api import routes
+from claude_fake.config import FakeConfig
+from claude_fake.errors import CassetteMismatch, ClaudeFakeError, UnusedScript
+from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
+from claude_fake.sources import chain
+from claude_fake.validation import gate
+from claude_fake.wire.responses import api_error
+
+OWN_ERROR_HEADERS = {"x-should-retry": "false"}
+
+
+def answer(
+    request: FakeRequest,
+    request_id: str,
+    config: FakeConfig,
+    sources: tuple[chain.FaultSource, Sequence[chain.Source]],
+) -> tuple[FakeRequest, FakeResponse]:
+    """The request as admitted (its body parsed) and its answer; raises ClaudeFakeError."""
+    found = routes.route(request.method, request.path)
+    if found is None:
+        return request, routes.not_found(request, request_id)
+    if found == "method":
+        return request, routes.method_not_allowed(request, request_id)
+    assert isinstance(found, tuple)
+    endpoint, params = found
+    request, refused = gate.admit(
+        request,
+        endpoint,
+        request_id,
+        mode=config.validate,
+        require_api_key=config.require_api_key,
+    )
+    if refused is not None:
+        return request, refused
+    call = chain.Call(request=request, endpoint=endpoint, params=params, request_id=request_id)
+    fault_source, rest = sources
+    return request, chain.decide(call, fault_source, rest)
+
+
+def unexpected(request: FakeRequest, exc: Exception) -> ClaudeFakeError:
+    """A bug of the fake (or a broken input of ours), as an error the client is answered with."""
+    return ClaudeFakeError(
+        f"the fake failed on {request.method} {request.path}: {type(exc).__name__}: {exc}",
+        why="This is a claude-fake problem (or a damaged cassette), not your code's.",
+        fix="Please report it with the request that caused it.",
+    )
+
+
+def own_error(exc: ClaudeFakeError, request_id: str) -> FakeResponse:
+    """The answer to a request the fake could not serve: a 500 the SDK does not retry."""
+    source = AnsweredBy.MISS if isinstance(exc, CassetteMismatch) else AnsweredBy.ERROR
+    return api_error(
+        500, "api_error", str(exc), request_id, headers=OWN_ERROR_HEADERS, source=source
+    )
+
+
+def unused_error(unused: list[str], problems: list[str]) -> UnusedScript | None:
+    """What ``fake.check()`` raises: every unused script and request problem; None if none."""
+    if not unused and not problems:
+        return None
+    lines = [f"  - {u}" for u in unused] + [f"  - {p}" for p in problems]
+    return UnusedScript(
+        f"{len(unused)} scripted item(s) unused, {len(problems)} request problem(s):\n"
+        + "\n".join(lines),
+        why="Every reply and fault a test scripts is expected to be used, and every request "
+        "answered.",
+        fix="Fix the problems above; remove the extra scripts, or script them with "
+        "optional=True (replies) when they may go unused.",
+        anchor="scripting",
+    )
