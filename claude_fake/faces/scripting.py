@@ -11,8 +11,11 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from claude_fake.errors import ClaudeFakeError
+from claude_fake.faces.journal_page import requests_answer
 from claude_fake.faces.transport import Handler
+from claude_fake.journal import Journal
 from claude_fake.model import FakeRequest
+from claude_fake.validation import jsonbody
 from claude_fake.wire import render
 from claude_fake.wire.credentials import CREDENTIAL_HEADERS, REDACTED
 
@@ -33,6 +36,7 @@ class Scriptable(Handler, Protocol):
     """What the server and the scripting API use of the engine (a Protocol: no import of it)."""
 
     problems: list[str]
+    journal: Journal
 
     @property
     def may_block(self) -> bool: ...
@@ -127,12 +131,14 @@ def _problem(text: str) -> Answer:
 
 
 def _object(raw: bytes, keys: set[str], what: str) -> dict[str, Any]:
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError as exc:
+    body = jsonbody.parse(raw) if raw.strip() else {}
+    if isinstance(body, jsonbody.BadJson):
         raise BadScript(
-            f"{what}: the body is not JSON ({exc}).", fix="Send a JSON object."
-        ) from None
+            f"{what}: the body is not JSON: {body.problem}.",
+            why="Scripts are JSON objects: finite numbers, valid UTF-8, no lone surrogates, "
+            f"at most {jsonbody.DEPTH_LIMIT} levels deep.",
+            fix="Send a JSON object. (Python: json.dumps(..., allow_nan=False).)",
+        )
     if not isinstance(body, dict):
         raise BadScript(f"{what}: the body must be a JSON object.", fix="Send a JSON object.")
     unknown = sorted(set(body) - keys)
@@ -274,7 +280,7 @@ def _reset(engine: Scriptable, _: bytes) -> Answer:
 ROUTES: Mapping[tuple[str, str], Callable[[Scriptable, bytes], Answer]] = {
     ("POST", "replies"): add_reply,
     ("POST", "faults"): add_fault,
-    ("GET", "requests"): lambda e, _: (200, [request_json(r) for r in e.requests]),
+    ("GET", "requests"): lambda e, _: requests_answer(e, ""),
     ("GET", "unused"): lambda e, _: (200, {"unused": e.unused(), "problems": list(e.problems)}),
     ("POST", "reset"): _reset,
     ("GET", "health"): lambda e, _: (200, {"status": "ok"}),
@@ -291,15 +297,17 @@ def _no_route(method: str, name: str) -> Answer:
     return 404, render.error_body("not_found_error", text, "")
 
 
-def handle(engine: Scriptable, method: str, name: str, raw: bytes) -> Answer:
+def handle(engine: Scriptable, method: str, name: str, raw: bytes, query: str = "") -> Answer:
     """Answer one scripting call; every problem is a 400 that says how to fix it."""
     name = name.strip("/")
     action = ROUTES.get((method.upper(), name))
     if action is None:
         return _no_route(method.upper(), name)
     try:
+        if name == "requests" and query:  # one page: ?after=ID&limit=N
+            return requests_answer(engine, query)
         return action(engine, raw)
     except ClaudeFakeError as exc:
         return _problem(str(exc))
-    except (TypeError, ValueError, KeyError) as exc:
+    except (TypeError, ValueError, KeyError, RecursionError) as exc:
         return _problem(f"claude_fake: {name}: {exc}")

@@ -72,6 +72,17 @@ def thinking(value: str, *, signature: str | None = None) -> Block:
     return {"type": "thinking", "thinking": value, "signature": signature or signature_for(value)}
 
 
+def completed(block: Block) -> Block:
+    """A block given as a dict, with what its builder would add: a thinking block without a
+    signature is signed as ``thinking()`` signs it (a redacted one gets its ``data``)."""
+    kind = block.get("type")
+    if kind == "thinking" and "signature" not in block and isinstance(block.get("thinking"), str):
+        return {**block, "signature": signature_for(block["thinking"])}
+    if kind == "redacted_thinking" and "data" not in block:
+        return {**block, "data": signature_for("redacted")}
+    return block
+
+
 def redacted_thinking(data: str | None = None) -> Block:
     """A redacted thinking block."""
     return {"type": "redacted_thinking", "data": data or signature_for("redacted")}
@@ -188,15 +199,6 @@ def compaction(
 
 
 # -- checks against the SDK's strict types ---------------------------------------------------
-@cache
-def _adapter(beta: bool) -> Any:
-    from anthropic.types import ContentBlock
-    from anthropic.types.beta import BetaContentBlock
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(BetaContentBlock if beta else ContentBlock)
-
-
 # Blocks every SDK generation's GA ``ContentBlock`` has: known without importing the SDK.
 SURELY_GA = frozenset({"text", "tool_use", "thinking", "redacted_thinking"})
 
@@ -212,12 +214,38 @@ def _surely_valid(block: Block) -> bool:
 
 
 @cache
+def _members(beta: bool) -> Mapping[str, Any]:
+    """The SDK's model for each block type of the (GA or beta) ``ContentBlock`` union."""
+    from anthropic.types import ContentBlock
+    from anthropic.types.beta import BetaContentBlock
+
+    union = BetaContentBlock if beta else ContentBlock
+    members = get_args(get_args(union)[0])
+    return {str(get_args(m.model_fields["type"].annotation)[0]): m for m in members}
+
+
+@cache
 def ga_block_types() -> frozenset[str]:
     """The block types of the GA ``ContentBlock`` union (the others are beta only)."""
-    from anthropic.types import ContentBlock
+    return frozenset(_members(False))
 
-    members = get_args(get_args(ContentBlock)[0])
-    return frozenset(str(get_args(m.model_fields["type"].annotation)[0]) for m in members)
+
+def _sdk_problem(block: Block) -> str | None:
+    """What the SDK's model for this block's own type finds wrong with it, or None."""
+    from pydantic import ValidationError
+
+    kind = block.get("type")
+    model = _members(not is_ga(kind)).get(kind) if isinstance(kind, str) else None
+    if model is None:
+        known = ", ".join(sorted(_members(True)))
+        return f"type: {kind!r} is not a block type (known: {known})"
+    try:
+        model.model_validate(_probe(block))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "block"
+        return f"{where}: {first['msg']}"
+    return None
 
 
 def _probe(block: Block) -> Block:
@@ -244,17 +272,10 @@ def check_blocks(content: list[Block]) -> None:
                 why="The API always sends tool input as a JSON object.",
                 fix='Pass a dict as the tool input, e.g. {"city": "Paris"}.',
             )
-        if _surely_valid(block):
-            continue
-        from pydantic import ValidationError
-
-        try:
-            _adapter(not is_ga(kind)).validate_python(_probe(block))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
+        problem = None if _surely_valid(block) else _sdk_problem(block)
+        if problem is not None:
             raise ScriptError(
-                f"block {index} ({kind!r}) is not a content block the SDK accepts: "
-                f"{where}: {first['msg']}.",
+                f"block {index} ({kind!r}) is not a content block the SDK accepts: {problem}.",
+                why="Clients parse each block with the SDK's model for its type.",
                 fix=BUILDERS,
-            ) from None
+            )

@@ -40,7 +40,7 @@ def flatten(items: Iterable[object]) -> list[b.Block]:
         elif isinstance(item, tuple | list):
             out.extend(flatten(item))
         elif isinstance(item, Mapping):
-            out.append(dict(item))
+            out.append(b.completed(dict(item)))
         else:
             raise ScriptError(
                 f"reply() got a {type(item).__name__}, which is not a content block.",
@@ -205,6 +205,9 @@ def make_reply(
         return computing(content[0], stop_reason=stop_reason, when=when, times=times, **fields)
     blocks = flatten(content)
     b.check_blocks(blocks)
+    checks.sendable(blocks, "reply(...)")
+    for name in ("stop_sequence", "stop_details", "usage"):
+        checks.sendable(fields.get(name), f"reply({name}=...)")
     reason = stop_reason or infer_stop_reason(blocks)
     check_stop_reason(reason)
     checks.times(times, "reply()")
@@ -318,8 +321,8 @@ def _check_beta_blocks(reply: Reply, request: FakeRequest) -> None:
 
 
 def resolve(reply: Reply, request: FakeRequest) -> Reply:
-    """``reply`` as it answers ``request``: its stop sequence filled from the request; checked.
-    ``reply(function)`` is computed first."""
+    """``reply`` as it answers ``request``: its stop sequence filled from the request's first
+    one (null when it sent none); checked. ``reply(function)`` is computed first."""
     if reply.compute is not None:
         reply = computed(reply, request)
     _check_beta_blocks(reply, request)
@@ -327,12 +330,7 @@ def resolve(reply: Reply, request: FakeRequest) -> Reply:
         return reply
     asked = request.body.get("stop_sequences") if isinstance(request.body, dict) else None
     if not isinstance(asked, list) or not asked or not isinstance(asked[0], str):
-        raise ScriptError(
-            f"{reply.describe()} stops on a stop sequence, but neither the reply nor the "
-            "request names one.",
-            why="The API answers stop_reason 'stop_sequence' with the sequence it matched.",
-            fix="Pass stop_sequence='...' to fake.reply(), or send stop_sequences=[...].",
-        )
+        return reply  # the request named none: the answer's stop_sequence is null
     return dataclasses.replace(reply, stop_sequence=asked[0])
 
 

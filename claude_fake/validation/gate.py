@@ -3,13 +3,12 @@ endpoint's schema and rules, as strictly as the mode says. A refusal is the API'
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Literal
 
 from claude_fake.config import ValidateMode
 from claude_fake.model import FakeRequest, FakeResponse
-from claude_fake.validation import validate
+from claude_fake.validation import jsonbody, validate
 from claude_fake.wire.responses import api_error
 
 # The endpoints whose bodies have a schema, and the schema each uses.
@@ -38,11 +37,10 @@ def admit(
         mode=mode,
     )
     if violation is None and request.method in WITH_BODY and request.raw:
-        try:
-            request = request.with_body(json.loads(request.raw))
-        except (ValueError, UnicodeDecodeError) as exc:
-            text = f"There was an error parsing the body of your request as JSON: {exc}"
-            return request, api_error(400, "invalid_request_error", text, request_id)
+        body = jsonbody.parse(request.raw)
+        if isinstance(body, jsonbody.BadJson):
+            return request, api_error(400, "invalid_request_error", body.message, request_id)
+        request = request.with_body(body)
     kind = BODY_KINDS.get(endpoint)
     if violation is None and kind is not None:
         violation = validate.validate_body(
