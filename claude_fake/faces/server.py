@@ -1,274 +1,231 @@
-"""The engine on a loopback HTTP server: a small ASGI app (Starlette-compatible) under uvicorn."""
+"""The engine on an HTTP server: a small ASGI app under uvicorn, safe to leave running and to
+expose. Before any request reaches an engine: its ``Host`` and ``Origin`` are checked (403), the
+key guards ``/_fake/*`` (401), scripting takes JSON only (415), and a body over the size limit is
+refused (413) from ``Content-Length`` before it is read, or as soon as a chunked one passes it. A
+client that leaves before its body ends is never answered: its request is not processed,
+recorded, nor does it use a scripted reply. Timeouts and the connection limit live in the
+protocol (``faces.limits``); sending answers in ``faces.delivery``.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
+import itertools
 import logging
+import socket
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 from claude_fake.faces import scripting
-from claude_fake.faces.scripting import Scriptable
-from claude_fake.model import DISCONNECT, AnsweredBy, FakeRequest, FakeResponse, pace
+from claude_fake.faces.access_log import install_redaction, line, request_logger
+from claude_fake.faces.banner import base_url, bind
+from claude_fake.faces.delivery import Receive, Scope, Send, deliver
+from claude_fake.faces.exchange import ClientGone, headers_of, read_body, redacted, send_json
+from claude_fake.faces.guard import Guard, Refused, check_json, own_error
+from claude_fake.faces.limits import BODY_LIMIT, body_limit
+from claude_fake.faces.options import Hub, ServerOptions, uvicorn_config, uvicorn_options
+from claude_fake.model import FakeRequest
+from claude_fake.wire import ids, render
+from claude_fake.wire.envelope import MESSAGES
 
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-WRITE_BYTES = 64 * 1024
-
-
-class Dropped(Exception):
-    """Raised inside the app to drop a connection on purpose (a scripted disconnect)."""
-
-
-class _QuietDrops(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], Dropped))
+__all__ = ["App", "Hub", "ServerOptions", "build_app", "running_server", "uvicorn_options"]
 
 
-class Hub:
-    """Engines served by one server: one at the root, others under ``/_t/<key>``."""
+class _Seen:
+    """What ``--log-requests`` reports of one request; wraps ``send`` to see the status."""
 
-    def __init__(self, default: Scriptable | None = None) -> None:
-        self.default = default
-        self.engines: dict[str, Scriptable] = {}
-        self._keys = iter(range(1, 1 << 62))
+    __slots__ = ("__self__", "send", "source", "status")
 
-    def mount(self, engine: Scriptable) -> str:
-        """Serve ``engine`` under a fresh prefix; returns the prefix."""
-        key = str(next(self._keys))
-        self.engines[key] = engine
-        return f"/_t/{key}"
+    def __init__(self, send: Send) -> None:
+        self.send, self.status, self.source = send, 0, "-"
+        self.__self__ = getattr(send, "__self__", None)  # delivery's drop reaches the transport
 
-    def unmount(self, prefix: str) -> None:
-        """Stop serving the engine under ``prefix``."""
-        self.engines.pop(prefix.rsplit("/", 1)[-1], None)
-
-    def resolve(self, path: str) -> tuple[Scriptable | None, str]:
-        """The engine for ``path`` and the path below its prefix."""
-        if path.startswith("/_t/"):
-            key, _, rest = path[4:].partition("/")
-            return self.engines.get(key), "/" + rest
-        return self.default, path
+    async def __call__(self, message: Any) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        await self.send(message)
 
 
-def _headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
-    """Request headers with lower-case names; repeated ones joined with commas, as httpx does."""
-    out = {key.decode("latin-1").lower(): value.decode("latin-1") for key, value in raw}
-    if len(out) == len(raw):
-        return out  # no name repeated: the common case, in one pass
-    out = {}
-    for key, value in raw:
-        name, text = key.decode("latin-1").lower(), value.decode("latin-1")
-        out[name] = f"{out[name]}, {text}" if name in out else text
-    return out
+class App:
+    """The ASGI app serving a Hub's engines: the API paths and the ``/_fake/`` scripting API."""
 
+    def __init__(
+        self, hub: Hub, guard: Guard, pool: Executor | None, log: logging.Logger | None = None
+    ) -> None:
+        self.hub, self.guard, self.pool, self.log = hub, guard, pool, log
+        self._ids = itertools.count(1)
 
-async def _body(receive: Receive) -> bytes:
-    message = await receive()
-    body: bytes = message.get("body", b"")
-    if not message.get("more_body"):
-        return body  # the whole body in one message: the common case
-    chunks = [body]
-    while True:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            return b"".join(chunks)
-
-
-async def _send_json(send: Send, status: int, payload: Any) -> None:
-    body = json.dumps(payload).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-async def _passthrough(send: Send, response: FakeResponse) -> None:
-    """A stream whose chunks may block (a recording in progress): each goes out as it comes."""
-    items = iter(pace(response))
-    while True:
-        item = await asyncio.to_thread(next, items, None)
-        if item is None:
-            break
-        if isinstance(item, bytes):
-            await send({"type": "http.response.body", "body": item, "more_body": True})
-        elif item is DISCONNECT:
-            raise Dropped("scripted disconnect")
-        else:
-            await asyncio.sleep(item)  # type: ignore[arg-type]
-    await send({"type": "http.response.body", "body": b""})
-
-
-async def _stream(send: Send, response: FakeResponse) -> None:
-    """Send a stream's events as planned. Events with no pause between them leave in one write
-    of up to ``WRITE_BYTES`` (TCP keeps no event boundaries; a write per event costs ~100 us);
-    every planned delay, cut and drop happens exactly after the event it follows."""
-    if response.source is AnsweredBy.RECORDED:
-        await _passthrough(send, response)
-        return
-    pending: list[bytes] = []
-    size = 0
-    for item in pace(response):
-        if isinstance(item, bytes):
-            pending.append(item)
-            size += len(item)
-            if size < WRITE_BYTES:
-                continue
-        if pending:
-            await send({"type": "http.response.body", "body": b"".join(pending), "more_body": True})
-            pending, size = [], 0
-        if item is DISCONNECT:
-            raise Dropped("scripted disconnect")
-        if isinstance(item, float | int):
-            await asyncio.sleep(item)
-    await send({"type": "http.response.body", "body": b"".join(pending)})
-
-
-async def _drop(send: Send) -> None:
-    """Close the connection before any byte of the answer, as a dropped connection does, so the
-    client sees a connection error it retries (not a 200 whose body breaks off)."""
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
-    if transport is None:  # not uvicorn's send: fall back to an answer cut after its headers
-        start = [(b"content-type", b"application/json"), (b"content-length", b"64")]
-        await send({"type": "http.response.start", "status": 200, "headers": start})
-        raise Dropped("scripted disconnect before the answer")
-    transport.abort()
-    await asyncio.sleep(0)  # let uvicorn see the connection lost, so it sends no 500
-
-
-async def _until_disconnect(receive: Receive) -> None:
-    while (await receive())["type"] != "http.disconnect":
-        pass
-
-
-async def deliver(send: Send, receive: Receive, response: FakeResponse) -> None:
-    """Send ``response``, and stop (no more sleeps or writes) when the client goes away."""
-    if response.chunks is None and not response.plan.first_byte_delay and not response.dropped:
-        await send_response(send, response)  # nothing to wait on: skip the watcher task
-        return
-    sending = asyncio.ensure_future(send_response(send, response))
-    gone = asyncio.ensure_future(_until_disconnect(receive))
-    done, _ = await asyncio.wait({sending, gone}, return_when=asyncio.FIRST_COMPLETED)
-    gone.cancel()
-    if sending in done:
-        sending.result()
-    else:
-        sending.cancel()
-
-
-async def send_response(send: Send, response: FakeResponse) -> None:
-    """Write a FakeResponse to the ASGI connection, pacing streams as planned."""
-    if response.dropped:
-        await _drop(send)
-        return
-    headers = [(k.encode(), v.encode()) for k, v in response.headers.items()]
-    if response.plan.first_byte_delay and response.chunks is None:
-        await asyncio.sleep(response.plan.first_byte_delay)
-    if response.chunks is None:
-        headers.append((b"content-length", str(len(response.body)).encode()))
-        await send({"type": "http.response.start", "status": response.status, "headers": headers})
-        await send({"type": "http.response.body", "body": response.body})
-        return
-    await send({"type": "http.response.start", "status": response.status, "headers": headers})
-    await _stream(send, response)
-
-
-def build_app(hub: Hub) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-    """The ASGI app serving ``hub``: the API paths and the ``/_fake/`` scripting API."""
-
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        engine, path = hub.resolve(scope["path"])
-        raw = await _body(receive)
-        if engine is None:
-            await _send_json(
-                send,
-                404,
-                {
-                    "type": "error",
-                    "error": {
-                        "type": "not_found_error",
-                        "message": f"No fake is mounted at {scope['path']}",
-                    },
-                },
+        if self.log is None:
+            await self._serve(scope, receive, send, None)
+            return
+        started, seen = time.perf_counter(), _Seen(send)
+        await self._serve(scope, receive, seen, seen)
+        client = scope.get("client") or ("-", 0)
+        self.log.info(
+            line(
+                started=started,
+                method=scope["method"],
+                path=scope["path"],
+                query=scope.get("query_string", b"").decode("latin-1"),
+                status=seen.status,
+                source=seen.source,
+                client=f"{client[0]}:{client[1]}",
             )
-            return
-        if path.startswith("/_fake/"):
-            status, payload = scripting.handle(engine, scope["method"], path[7:], raw)
-            await _send_json(send, status, payload)
-            return
+        )
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, seen: _Seen | None) -> None:
+        headers = headers_of(scope["headers"])
+        engine, path = self.hub.resolve(scope["path"])
+        source = "refused"
+        try:
+            self.guard.check_origin(headers)
+            if engine is None:
+                source = "none"
+                await send_json(send, 404, _unmounted(scope["path"]))
+            elif path.startswith("/_fake/"):
+                source = "scripting"
+                await self._script(engine, scope, path, headers, receive, send)
+            else:
+                source = await self._api(engine, scope, path, headers, receive, send)
+        except Refused as exc:
+            await self._refuse(exc, path, send)
+        except ClientGone:
+            source = "gone"  # never processed: no answer, no journal entry, no reply used
+        if seen is not None:
+            seen.source = source
+
+    async def _script(
+        self,
+        engine: scripting.Scriptable,
+        scope: Scope,
+        path: str,
+        headers: dict[str, str],
+        receive: Receive,
+        send: Send,
+    ) -> None:
+        method = scope["method"]
+        guard = self.guard
+        key = guard.api_key or getattr(getattr(engine, "config", None), "require_api_key", None)
+        if key != guard.api_key:
+            guard = Guard(hosts=guard.hosts, api_key=key)
+        guard.check_key(method, path, headers)
+        check_json(method, path, headers)
+        raw = await read_body(receive, headers, path, BODY_LIMIT)
+        query = scope.get("query_string", b"").decode("latin-1")
+        status, payload = scripting.handle(engine, method, path[7:], raw, query)
+        await send_json(send, status, payload)
+
+    async def _api(
+        self,
+        engine: scripting.Scriptable,
+        scope: Scope,
+        path: str,
+        headers: dict[str, str],
+        receive: Receive,
+        send: Send,
+    ) -> str:
+        raw = await read_body(receive, headers, path, body_limit(path))
         request = FakeRequest(
             method=scope["method"],
             path=path,
             query=scope.get("query_string", b"").decode(),
-            headers=_headers(scope["headers"]),
+            headers=headers,
             raw=raw,
             root_path=scope["path"][: len(scope["path"]) - len(path)],
         )
-        if engine.may_block:
-            response = await asyncio.to_thread(engine.handle, request)  # may wait on upstream
+        if engine.may_block:  # may wait on the upstream: in the server's own pool
+            loop = asyncio.get_running_loop()
+            response = await loop.run_in_executor(self.pool, engine.handle, request)
         else:
             response = engine.handle(request)
-        await deliver(send, receive, response)
+        await deliver(send, receive, redacted(response), self.pool)
+        return response.source.value
 
-    return app
+    async def _refuse(self, exc: Refused, path: str, send: Send) -> None:
+        close = [(b"connection", b"close")] if exc.status == 413 else []  # its body is unread
+        if path.startswith("/_fake/"):
+            await send_json(send, exc.status, own_error(exc, exc.error_type), close)
+            return
+        request_id = ids.make_id("req", "claude-fake-server", next(self._ids))
+        message = MESSAGES["request_too_large"] if exc.status == 413 else str(exc)
+        payload = render.error_body(exc.error_type, message, request_id)
+        await send_json(send, exc.status, payload, [(b"request-id", request_id.encode()), *close])
 
 
-def uvicorn_options() -> dict[str, Any]:
-    """The uvicorn settings of every server here (``running_server`` and ``claude-fake serve``).
+def _unmounted(path: str) -> dict[str, Any]:
+    message = f"No fake is mounted at {path}"
+    return {"type": "error", "error": {"type": "not_found_error", "message": message}}
 
-    ``http`` and ``loop`` stay ``"auto"``: httptools and uvloop (dependencies; no uvloop on
-    Windows), else h11 and asyncio. Against h11 and asyncio they cut the server's CPU time per
-    ``messages.create`` by 40-50% (httptools most of it). Off: ``lifespan`` (no start-up work),
-    websockets (none served, so no websocket library is imported), proxy headers (nothing stands
-    in front of the fake; uvicorn would wrap every request in a middleware to read them) and
-    uvicorn's ``server`` header (the real API sends ``server: cloudflare``). ``date`` stays on: the
-    real API sends it. Installs the filter that keeps scripted drops out of uvicorn's error log."""
-    logging.getLogger("uvicorn.error").addFilter(_QUIET)
-    return {
-        "log_level": "warning",
-        "access_log": False,
-        "lifespan": "off",
-        "ws": "none",
-        "proxy_headers": False,
-        "server_header": False,
-        # longer than the SDK's 5 s keep-alive, so a connection it reuses is never one being closed
-        "timeout_keep_alive": 75,
-    }
+
+def build_app(hub: Hub, options: ServerOptions | None = None, bound: str = "127.0.0.1") -> App:
+    """The ASGI app serving ``hub`` with ``options``. Recordings wait in the default thread pool
+    here: ``running_server`` and ``claude-fake serve`` give it the server's own."""
+    options = options or ServerOptions()
+    return App(hub, options.guard(bound), None, _request_log(options))
+
+
+def _request_log(options: ServerOptions) -> logging.Logger | None:
+    install_redaction()
+    return request_logger() if options.log_requests else None
+
+
+@contextmanager
+def serving(
+    hub: Hub, sock: socket.socket, options: ServerOptions
+) -> Iterator[tuple[Any, threading.Thread | None]]:
+    """A uvicorn Server for ``hub`` on the bound ``sock``, with its own recording pool."""
+    import uvicorn
+
+    bound = sock.getsockname()[0]
+    bound = f"[{bound}]" if ":" in bound else bound
+    with ThreadPoolExecutor(options.recording_threads, "claude-fake-upstream") as pool:
+        app = App(hub, options.guard(bound), pool, _request_log(options))
+        yield uvicorn.Server(uvicorn_config(app, options.limits)), None
+
+
+def serve_forever(hub: Hub, sock: socket.socket, options: ServerOptions) -> None:
+    """Serve until interrupted (``claude-fake serve``)."""
+    with serving(hub, sock, options) as (server, _):
+        server.run(sockets=[sock])
 
 
 @contextmanager
 def running_server(
-    engine: Scriptable | None, *, host: str = "127.0.0.1", port: int = 0, hub: Hub | None = None
+    engine: scripting.Scriptable | None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    hub: Hub | None = None,
+    options: ServerOptions | None = None,
 ) -> Iterator[str]:
     """Run a server for ``engine`` (or a whole ``hub``) in a thread; yields its base URL."""
-    import uvicorn
-
-    hub = hub or Hub(engine)
-    config = uvicorn.Config(
-        build_app(hub), host=host, port=port, timeout_graceful_shutdown=1, **uvicorn_options()
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="claude-fake-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
+    sock = bind(host, port)
+    with serving(hub or Hub(engine), sock, options or ServerOptions()) as (server, _):
+        thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="claude-fake-server", daemon=True
+        )
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                server.should_exit = True
+                raise RuntimeError(f"claude_fake: the server on {host}:{port} did not start")
+            time.sleep(0.002)
+        try:
+            yield base_url(sock) if host in ("0.0.0.0", "::") else _url(host, sock)
+        finally:
             server.should_exit = True
-            raise RuntimeError(f"claude_fake: the server on {host}:{port} did not start")
-        time.sleep(0.002)
-    bound = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://{host}:{bound}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
+            thread.join(timeout=5)
+            sock.close()
 
 
-_QUIET = _QuietDrops()
+def _url(host: str, sock: socket.socket) -> str:
+    port = sock.getsockname()[1]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"

@@ -1,0 +1,279 @@
+"""``claude-fake serve``: its flags (each with help and default) and the server they start."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claude_fake import __version__
+from claude_fake.config import RecordMode, ReplayTiming, ValidateMode
+from claude_fake.faces.limits import Limits
+
+if TYPE_CHECKING:
+    from claude_fake.engine import FakeClaude
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _port(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text} is not a TCP port (1-65535, or 0 for a free one)")
+    return value
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} must be a whole number >= 0")
+    return value
+
+
+def _above_zero(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        value = kind(text)
+        if not 0 < value < float("inf"):
+            raise argparse.ArgumentTypeError(f"{text} must be a number above 0")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its error
+    return parse
+
+
+def _flags() -> tuple[tuple[str, dict[str, Any]], ...]:
+    limits = Limits()
+    dflt = "(default: %(default)s)"
+    return (
+        (
+            "--host",
+            {
+                "default": "127.0.0.1",
+                "help": "address to listen on; 0.0.0.0 listens on "
+                f"every interface (then set --require-api-key and --allow-host) {dflt}",
+            },
+        ),
+        (
+            "--port",
+            {
+                "type": _port,
+                "default": 8787,
+                "help": f"port to listen on; 0 picks a free one, which the banner shows {dflt}",
+            },
+        ),
+        ("--seed", {"type": int, "default": 0, "help": f"seed of generated answers {dflt}"}),
+        (
+            "--cassette",
+            {
+                "metavar": "PATH",
+                "help": "replay (or record) this cassette (default: none; the generator answers)",
+            },
+        ),
+        (
+            "--record-mode",
+            {
+                "default": "none",
+                "choices": [m.value for m in RecordMode],
+                "help": f"when to record to the cassette {dflt}",
+            },
+        ),
+        (
+            "--upstream",
+            {
+                "default": "https://api.anthropic.com",
+                "metavar": "URL",
+                "help": f"where recordings are forwarded {dflt}",
+            },
+        ),
+        (
+            "--validate",
+            {
+                "default": "strict",
+                "choices": [m.value for m in ValidateMode],
+                "help": f"how strictly requests are checked {dflt}",
+            },
+        ),
+        (
+            "--require-api-key",
+            {
+                "metavar": "KEY",
+                "help": "answer only requests sending KEY "
+                "(x-api-key or Bearer), on /v1 and /_fake/ alike; GET "
+                "/_fake/health stays open (default: any key)",
+            },
+        ),
+        (
+            "--replay-timing",
+            {
+                "default": "instant",
+                "choices": [m.value for m in ReplayTiming],
+                "help": f"replay at once, or with the recorded waits {dflt}",
+            },
+        ),
+        (
+            "--reply",
+            {
+                "metavar": "TEXT",
+                "help": "answer every Messages request with TEXT (default: generated answers)",
+            },
+        ),
+        (
+            "--replies",
+            {
+                "metavar": "FILE",
+                "help": "script the replies in FILE, a JSON list of "
+                "POST /_fake/replies bodies (default: none)",
+            },
+        ),
+        (
+            "--allow-host",
+            {
+                "action": "append",
+                "default": [],
+                "metavar": "NAME",
+                "help": "also answer requests whose Host is NAME (repeatable; "
+                "default: 127.0.0.1, localhost, [::1] and --host)",
+            },
+        ),
+        (
+            "--journal-size",
+            {
+                "type": _count,
+                "default": 10_000,
+                "metavar": "N",
+                "help": f"keep the last N requests for GET /_fake/requests; 0 keeps none {dflt}",
+            },
+        ),
+        (
+            "--log-requests",
+            {
+                "action": "store_true",
+                "help": "log one line per request to "
+                "stderr: time, method, path, status, source, duration, client "
+                "(default: quiet)",
+            },
+        ),
+        (
+            "--header-timeout",
+            {
+                "type": _above_zero(float),
+                "default": limits.header_timeout,
+                "metavar": "S",
+                "help": "close a connection whose request "
+                "headers take longer (default: %(default)s s)",
+            },
+        ),
+        (
+            "--body-timeout",
+            {
+                "type": _above_zero(float),
+                "default": limits.body_timeout,
+                "metavar": "S",
+                "help": "answer 408 and drop a request whose body "
+                "takes longer (default: %(default)s s)",
+            },
+        ),
+        (
+            "--max-connections",
+            {
+                "type": _above_zero(int),
+                "default": limits.max_connections,
+                "metavar": "N",
+                "help": "open connections at most (lowered to "
+                "fit the descriptor limit); beyond it the one waiting longest "
+                f"for its headers, or idle longest, is closed {dflt}",
+            },
+        ),
+    )
+
+
+def add_flags(parser: argparse.ArgumentParser) -> None:
+    """Add every ``serve`` flag to ``parser``."""
+    for flag, options in _flags():
+        parser.add_argument(flag, **options)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until interrupted."""
+    from claude_fake.faces import banner
+    from claude_fake.faces.server import Hub, ServerOptions, serve_forever
+
+    _refuse_open_recording(args)
+    fake = _engine(args)
+    options = ServerOptions(
+        allow_hosts=tuple(args.allow_host),
+        api_key=args.require_api_key,
+        limits=Limits(
+            header_timeout=args.header_timeout,
+            body_timeout=args.body_timeout,
+            max_connections=args.max_connections,
+        ),
+        log_requests=args.log_requests,
+    )
+    sock = banner.bind(args.host, args.port)  # before the banner, which shows what was bound
+    hosts = sorted(options.guard(args.host).hosts)
+    text = banner.banner(
+        __version__, banner.base_url(sock), hosts, keyed=bool(args.require_api_key)
+    )
+    sys.stderr.write(text)
+    sys.stderr.flush()
+    serve_forever(Hub(fake), sock, options)
+    return 0
+
+
+def _refuse_open_recording(args: argparse.Namespace) -> None:
+    if args.record_mode != "none" and args.host not in LOOPBACK and not args.require_api_key:
+        from claude_fake.errors import ConfigError
+
+        raise ConfigError(
+            f"refusing to record on {args.host}: anyone who reaches the port would spend the "
+            "upstream key.",
+            why="Recording forwards requests with your ANTHROPIC_API_KEY.",
+            fix="Serve on 127.0.0.1, or set --require-api-key KEY so only your clients get in.",
+        )
+
+
+def _engine(args: argparse.Namespace) -> FakeClaude:
+    from claude_fake.engine import FakeClaude
+
+    fake = FakeClaude(
+        args.seed,
+        validate=args.validate,
+        cassette=args.cassette,
+        record_mode=args.record_mode,
+        upstream=args.upstream,
+        require_api_key=args.require_api_key,
+        replay_timing=args.replay_timing,
+        assert_all_used=False,
+        journal_size=args.journal_size,
+    )
+    _script(fake, args.reply, args.replies)
+    return fake
+
+
+def _script(fake: FakeClaude, text: str | None, path: str | None) -> None:
+    """Queue the replies of ``--replies FILE``, then ``--reply TEXT`` (used for every request
+    after them), exactly as ``POST /_fake/replies`` would; ``/_fake/reset`` forgets them too."""
+    import json
+
+    from claude_fake.errors import ClaudeFakeError, ConfigError
+    from claude_fake.faces.scripting import add_reply
+
+    if path is not None:
+        try:
+            loaded = json.loads(Path(path).read_bytes())
+        except (OSError, ValueError) as exc:
+            raise ConfigError(
+                f"--replies {path}: cannot read it as JSON ({exc}).",
+                fix='Give a JSON list of reply objects, e.g. [{"content": "Hello"}].',
+            ) from None
+        for index, item in enumerate(loaded if isinstance(loaded, list) else [loaded]):
+            try:
+                add_reply(fake, json.dumps(item).encode())
+            except ClaudeFakeError as exc:
+                what = f"--replies {path}, item {index}: {exc.what}"
+                raise ConfigError(what, why=exc.why, fix=exc.fix) from None
+    if text is not None:
+        add_reply(fake, json.dumps({"content": text, "times": None}).encode())
