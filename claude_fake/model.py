@@ -43,10 +43,13 @@ class FakeRequest:
     response: JSON = None
     source: AnsweredBy | None = None
     root_path: str = ""
+    provider: str | None = None  # the cloud face it came through ("vertex", "bedrock", ...)
 
     def __repr__(self) -> str:
         """One line: method, path, model, stream, last user text, and what answered."""
-        parts = [f"{self.method} {self.path}"]
+        parts = [f"{self.method} {self.path}"] + (
+            [f"provider={self.provider}"] if self.provider else []
+        )
         if self.model:
             parts.append(f"model={self.model!r}")
         if self.stream:
@@ -71,6 +74,7 @@ class FakeRequest:
             response=self.response,
             source=self.source,
             root_path=self.root_path,
+            provider=self.provider,
         )
 
     @property
