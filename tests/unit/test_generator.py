@@ -95,10 +95,6 @@ def test_max_tokens_cuts_the_text(max_tokens: int) -> None:
     assert run(BASE).content[0]["text"].startswith(texts(result)[0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: thinking is not cut by max_tokens (adaptive thinking, max_tokens 16: 45 tokens)",
-)
 @pytest.mark.parametrize("max_tokens", [8, 16])
 def test_max_tokens_bounds_thinking_too(max_tokens: int) -> None:
     """Thinking counts toward max_tokens (budget_tokens < max_tokens, WIRE.md §2.1)."""

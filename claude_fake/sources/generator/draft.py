@@ -91,8 +91,13 @@ def draft(body: Mapping[str, Any], user_text: str, rng: random.Random, words: Wo
     """Decide the blocks and stop reason for ``body``; deterministic for the given rng."""
     content: list[dict[str, Any]] = []
     budget = _thinking_budget(body)
+    max_tokens = body.get("max_tokens")
     if budget is not None:
         thought = words(min(40, max(4, budget // 8)))
+        if isinstance(max_tokens, int) and tokens.text_tokens(thought) >= max_tokens:
+            # thinking counts toward max_tokens: the turn ends inside it
+            content.append(blocks.thinking(_cut(thought, max_tokens)))
+            return Draft(content=content, stop_reason="max_tokens")
         content.append(blocks.thinking(thought))
     tool = choose_tool(body, user_text)
     if tool is not None:
@@ -105,7 +110,6 @@ def draft(body: Mapping[str, Any], user_text: str, rng: random.Random, words: Wo
     if stops and schema is None:
         text = f"{text} {stops[0]} {words(6)}"
     text, sequence = _stop_at(text, stops)
-    max_tokens = body.get("max_tokens")
     used = sum(tokens.block_tokens(b) for b in content)
     if isinstance(max_tokens, int) and used + tokens.text_tokens(text) > max_tokens:
         text = _cut(text, max_tokens - used)
