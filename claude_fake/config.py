@@ -86,6 +86,7 @@ class FakeConfig:
     redact_headers: tuple[str, ...] = ()
     retest_command: str | None = None
     journal_size: int | None = None  # keep the last N requests; None: every one (tests)
+    models: tuple[str, ...] = ()  # model ids known beyond the catalogue (strict validation)
 
 
 class Settings(TypedDict, total=False):
@@ -107,6 +108,7 @@ class Settings(TypedDict, total=False):
     redact_headers: Sequence[str]
     retest_command: str | None
     journal_size: int | None
+    models: Sequence[str]
 
 
 def _seed(value: object, source: str) -> int:
@@ -172,6 +174,7 @@ _PARSERS: dict[str, Callable[[object, str], object]] = {
     "replay_timing": lambda v, s: parse_enum(ReplayTiming, v, source=s),
     "batch_delay": _seconds,
     "journal_size": _journal_size,
+    "models": _names,
     "seed": _seed,
     "validate": lambda v, s: validate_mode(v, source=s),
     "record_mode": lambda v, s: record_mode(v, source=s),

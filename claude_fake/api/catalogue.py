@@ -103,12 +103,63 @@ _MODELS = (
     ),
 )
 
+
+def _old(model_id: str, name: str, created: str, retired: str, output: int = 4096) -> _Model:
+    line = next(word for word in ("haiku", "sonnet", "opus", "instant", "") if word in model_id)
+    return _Model(
+        model_id,
+        name,
+        f"{created}T00:00:00Z",
+        {"instant": "haiku", "": "sonnet"}.get(line, line),
+        200_000 if model_id.startswith("claude-3") else 100_000,
+        output,
+        "retired",
+        None,
+        f"{retired}T00:00:00Z",
+    )
+
+
+# Every other id an SDK's Model literal or DEPRECATED_MODELS has listed (anthropic-sdk-python's
+# git history of types/model_param.py and resources/messages/messages.py): retired, so never
+# listed by default, but known, so a request naming one is not refused as an unknown model.
+_RETIRED = (
+    _old("claude-opus-4-20250514", "Claude Opus 4", "2025-05-22", "2026-06-15", 32_000),
+    _old("claude-3-5-haiku-20241022", "Claude Haiku 3.5", "2024-10-22", "2026-02-19", 8192),
+    _old("claude-3-5-sonnet-20241022", "Claude Sonnet 3.5 (new)", "2024-10-22", "2025-10-22", 8192),
+    _old("claude-3-5-sonnet-20240620", "Claude Sonnet 3.5", "2024-06-20", "2025-10-22", 8192),
+    _old("claude-3-haiku-20240307", "Claude Haiku 3", "2024-03-07", "2026-04-20"),
+    _old("claude-3-opus-20240229", "Claude Opus 3", "2024-02-29", "2026-01-05"),
+    _old("claude-3-sonnet-20240229", "Claude Sonnet 3", "2024-02-29", "2025-07-21"),
+    _old("claude-2.1", "Claude 2.1", "2023-11-21", "2025-07-21"),
+    _old("claude-2.0", "Claude 2.0", "2023-07-11", "2025-07-21"),
+    _old("claude-instant-1.2", "Claude Instant 1.2", "2023-08-09", "2024-11-06"),
+    _old("claude-instant-1.1", "Claude Instant 1.1", "2023-05-01", "2024-11-06"),
+    _old("claude-instant-1.1-100k", "Claude Instant 1.1 100k", "2023-05-11", "2024-11-06"),
+    _old("claude-instant-1.0", "Claude Instant 1.0", "2023-03-14", "2024-11-06"),
+    _old("claude-1.3", "Claude 1.3", "2023-04-18", "2024-11-06"),
+    _old("claude-1.3-100k", "Claude 1.3 100k", "2023-05-11", "2024-11-06"),
+    _old("claude-1.2", "Claude 1.2", "2023-03-14", "2024-11-06"),
+    _old("claude-1.0", "Claude 1.0", "2023-03-14", "2024-11-06"),
+)
+
 ALIASES: Mapping[str, str] = {
     "claude-opus-4-5": "claude-opus-4-5-20251101",
     "claude-haiku-4-5": "claude-haiku-4-5-20251001",
     "claude-sonnet-4-5": "claude-sonnet-4-5-20250929",
     "claude-opus-4-1": "claude-opus-4-1-20250805",
     "claude-sonnet-4-0": "claude-sonnet-4-20250514",
+    "claude-4-sonnet-20250514": "claude-sonnet-4-20250514",
+    "claude-opus-4-0": "claude-opus-4-20250514",
+    "claude-4-opus-20250514": "claude-opus-4-20250514",
+    "claude-3-7-sonnet-latest": "claude-3-7-sonnet-20250219",
+    "claude-3-5-haiku-latest": "claude-3-5-haiku-20241022",
+    "claude-3-5-sonnet-latest": "claude-3-5-sonnet-20241022",
+    "claude-3-opus-latest": "claude-3-opus-20240229",
+    "claude-2": "claude-2.0",
+    "claude-instant-1": "claude-instant-1.2",
+    "claude-instant-1-100k": "claude-instant-1.1-100k",
+    "claude-1": "claude-1.3",
+    "claude-1-100k": "claude-1.3-100k",
 }
 DEFAULT_LIFECYCLES = ("active", "deprecated")
 
@@ -170,7 +221,7 @@ def _info(model: _Model) -> dict[str, Any]:
 @cache
 def catalogue() -> tuple[Mapping[str, Any], ...]:
     """Every model the fake knows, newest first (built once)."""
-    return tuple(_info(m) for m in _MODELS)
+    return tuple(_info(m) for m in (*_MODELS, *_RETIRED))
 
 
 @cache

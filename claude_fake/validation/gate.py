@@ -3,12 +3,12 @@ endpoint's schema and rules, as strictly as the mode says. A refusal is the API'
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Literal
 
 from claude_fake.config import ValidateMode
 from claude_fake.model import FakeRequest, FakeResponse
-from claude_fake.validation import jsonbody, validate
+from claude_fake.validation import jsonbody, model_rules, validate
 from claude_fake.wire.responses import api_error
 
 # The endpoints whose bodies have a schema, and the schema each uses.
@@ -18,6 +18,7 @@ BODY_KINDS: Mapping[str, Literal["messages", "count_tokens", "batches"]] = {
     "batches.create": "batches",
 }
 WITH_BODY = ("POST", "PUT", "PATCH")
+MODEL_ENDPOINTS = ("messages", "count_tokens")
 
 
 def admit(
@@ -27,8 +28,13 @@ def admit(
     *,
     mode: ValidateMode,
     require_api_key: str | None,
+    models: Collection[str] | None = None,
 ) -> tuple[FakeRequest, FakeResponse | None]:
-    """The request with its body parsed, and the API's error answer when it is refused."""
+    """The request with its body parsed, and the API's error answer when it is refused.
+
+    ``models``: ids known beyond the catalogue; in strict mode a body naming another model is
+    refused as the API refuses it. None skips the model check (a cassette answers: a recording
+    made with a model since retired still replays)."""
     violation = validate.validate_headers(
         request.headers,
         body_size=len(request.raw),
@@ -51,6 +57,8 @@ def admit(
             beta=request.is_beta,
             mode=mode,
         )
+    if violation is None and models is not None and mode is ValidateMode.STRICT:
+        violation = _model_violation(request, endpoint, models)
     if violation is None:
         return request, None
     details = dict(violation.details or {})
@@ -64,3 +72,15 @@ def admit(
         details=details or None,
     )
     return request, refused
+
+
+def _model_violation(
+    request: FakeRequest, endpoint: str, models: Collection[str]
+) -> validate.Violation | None:
+    if endpoint not in MODEL_ENDPOINTS or not isinstance(request.body, dict):
+        return None
+    found = model_rules.check(request.body, endpoint=endpoint, extra=models, betas=request.betas)
+    if found is None:
+        return None
+    status, error_type, message = found
+    return validate.Violation(status=status, error_type=error_type, message=message)
