@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 import enum
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 from urllib.parse import urlsplit
 
 from claude_fake import checks
@@ -82,8 +83,14 @@ class FakeConfig:
     replay_timing: ReplayTiming = ReplayTiming.INSTANT
     batch_delay: float = 0.0
     match_on: tuple[str, ...] | None = None
-    ignore_fields: tuple[str, ...] = ()
-    redact_headers: tuple[str, ...] = ()
+    ignore_paths: tuple[str, ...] = ()  # cassette matching: dotted JSON paths left out
+    normalizers: tuple[str, ...] = ()  # cassette matching: regexes whose matches are ignored
+    match_profile: str = "claude_code"  # cassette matching: "claude_code" or "none"
+    filter_headers: tuple[str, ...] = ()  # cassettes: header names never stored
+    filter_query: tuple[str, ...] = ()  # cassettes: query parameters never stored
+    filter_body: tuple[str, ...] = ()  # cassettes: request body paths stored as <redacted>
+    before_record_request: Callable[[Any], Any] | None = None  # vcrpy's hook, vcrpy's Request
+    before_record_response: Callable[[Any], Any] | None = None  # vcrpy's hook, response dict
     retest_command: str | None = None
     journal_size: int | None = None  # keep the last N requests; None: every one (tests)
     models: tuple[str, ...] = ()  # model ids known beyond the catalogue (strict validation)
@@ -104,8 +111,14 @@ class Settings(TypedDict, total=False):
     replay_timing: ReplayTiming | Literal["instant", "recorded"]
     batch_delay: float
     match_on: Sequence[str] | None
-    ignore_fields: Sequence[str]
-    redact_headers: Sequence[str]
+    ignore_paths: Sequence[str]
+    normalizers: Sequence[str]
+    match_profile: Literal["claude_code", "none"]
+    filter_headers: Sequence[str]
+    filter_query: Sequence[str]
+    filter_body: Sequence[str]
+    before_record_request: Callable[[Any], Any] | None
+    before_record_response: Callable[[Any], Any] | None
     retest_command: str | None
     journal_size: int | None
     models: Sequence[str]
@@ -134,6 +147,30 @@ def _names(value: object, source: str) -> tuple[str, ...]:
     if not all(isinstance(name, str) for name in names):
         raise TypeError(f"{source} must be a list of strings")
     return names
+
+
+def _patterns(value: object, source: str) -> tuple[str, ...]:
+    patterns = _names(value, source)
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{source}: {pattern!r} is not a regular expression ({exc})") from None
+    return patterns
+
+
+def _profile(value: object, source: str) -> str:
+    chosen = str(value).strip().lower().replace("-", "_")
+    chosen = "claude_code" if chosen in ("agent_sdk", "agent") else chosen
+    if chosen not in ("claude_code", "none"):
+        raise ValueError(f"{source} must be 'claude_code' (Claude Code / Agent SDK) or 'none'")
+    return chosen
+
+
+def _hook(value: object, source: str) -> Callable[[Any], Any]:
+    if not callable(value):
+        raise TypeError(f"{source} must be a function, as vcrpy's before_record_* hooks are")
+    return value
 
 
 def _flag(value: object, source: str) -> bool:
@@ -169,8 +206,14 @@ _PARSERS: dict[str, Callable[[object, str], object]] = {
     "assert_all_used": _flag,
     "allow_generated": _flag,
     "match_on": _names,
-    "ignore_fields": _names,
-    "redact_headers": _names,
+    "ignore_paths": _names,
+    "normalizers": _patterns,
+    "match_profile": _profile,
+    "filter_headers": _names,
+    "filter_query": _names,
+    "filter_body": _names,
+    "before_record_request": _hook,
+    "before_record_response": _hook,
     "replay_timing": lambda v, s: parse_enum(ReplayTiming, v, source=s),
     "batch_delay": _seconds,
     "journal_size": _journal_size,
@@ -188,7 +231,7 @@ def merge(*sources: tuple[str, Mapping[str, object]]) -> FakeConfig:
     for name, values in sources:
         for key, value in values.items():
             if key not in known:
-                raise _unknown(name, key, known)
+                raise unknown_setting(name, key, known)
             if value is None or key in chosen:
                 continue
             parse = _PARSERS.get(key)
@@ -204,7 +247,8 @@ def merge(*sources: tuple[str, Mapping[str, object]]) -> FakeConfig:
     return FakeConfig(**chosen)  # type: ignore[arg-type]
 
 
-def _unknown(source: str, key: str, known: set[str]) -> ConfigError:
+def unknown_setting(source: str, key: str, known: set[str]) -> ConfigError:
+    """The error for a setting name that is not one: the known ones, and the closest."""
     close = difflib.get_close_matches(key, known, n=1)
     guess = f"Did you mean {close[0]!r}? " if close else ""
     return ConfigError(

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claude_fake.sources.cassette import format as fmt
-from claude_fake.sources.cassette import replay, store, vcr_backend
+from claude_fake.sources.cassette import replay, store, vcr_backend, yamltext
 from claude_fake.wire import render, sse
 
 REAL = Path(__file__).resolve().parents[2] / "cassettes" / "real"
@@ -79,9 +79,9 @@ def test_plain_vcrpy_gzip_binary_sse_body() -> None:
 
 
 def test_gzip_yaml_binary_tag_loads() -> None:
-    text = vcr_backend.dump_yaml(vcr_doc({"string": gzip.compress(b'{"input_tokens": 3}')}, {}))
+    text = yamltext.dump_yaml(vcr_doc({"string": gzip.compress(b'{"input_tokens": 3}')}, {}))
     assert "!!binary" in text
-    [got] = fmt.interactions_from_doc(vcr_backend.load_yaml(text))
+    [got] = fmt.interactions_from_doc(yamltext.load_yaml(text))
     assert got.response.body == {"input_tokens": 3}
 
 
@@ -136,10 +136,10 @@ def test_readable_form_is_mappings_and_event_lists() -> None:
     item = doc["interactions"][0]
     assert item["request"]["json"] == REQUEST
     assert item["response"]["events"][0]["event"] == "message_start"
-    text = vcr_backend.dump_yaml(doc)
+    text = yamltext.dump_yaml(doc)
     assert text.startswith("version: 1\n")
     assert "json:\n      model: claude-sonnet-4-5" in text
-    assert fmt.interactions_from_doc(vcr_backend.load_yaml(text)) == [interaction]
+    assert fmt.interactions_from_doc(yamltext.load_yaml(text)) == [interaction]
 
 
 @pytest.mark.parametrize("path", sorted(REAL.rglob("*.yaml")), ids=lambda p: p.name)
@@ -150,17 +150,30 @@ def test_real_cassettes_survive_a_rewrite(path: Path, tmp_path: Path) -> None:
     assert store.load(tmp_path / "c.yaml") == interactions
 
 
-def test_large_cassettes_are_written_as_json_which_is_yaml(tmp_path: Path) -> None:
+def test_large_cassettes_are_written_one_json_line_per_interaction_which_is_yaml(
+    tmp_path: Path,
+) -> None:
     one = fmt.Interaction(
         request=fmt.RecordedRequest(method="POST", uri="https://x/v1/messages", body=REQUEST),
         response=fmt.RecordedResponse(status=200, reason="OK", body=MESSAGE),
     )
-    many = [one] * vcr_backend.LARGE
+    many = [one] * yamltext.LARGE
     store.save(tmp_path / "big.yaml", many)
     text = (tmp_path / "big.yaml").read_text()
-    assert text.startswith("{")
-    assert yaml.safe_load(text) == json.loads(text)
+    head, *lines = text.split("\ninteractions:\n")[1].splitlines()
+    assert text.startswith("version: 1\ninteractions:\n- {")
+    assert all(line.startswith("- {") for line in [head, *lines])
+    assert yaml.safe_load(text) == fmt.readable_doc(many)
     assert store.load(tmp_path / "big.yaml") == many
+
+
+def test_an_older_indented_json_cassette_still_loads(tmp_path: Path) -> None:
+    one = fmt.Interaction(
+        request=fmt.RecordedRequest(method="POST", uri="https://x/v1/messages", body=REQUEST),
+        response=fmt.RecordedResponse(status=200, reason="OK", body=MESSAGE),
+    )
+    (tmp_path / "old.yaml").write_text(json.dumps(fmt.readable_doc([one]), indent=1))
+    assert store.load(tmp_path / "old.yaml") == [one]
 
 
 def delta(index: int, payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -294,6 +307,6 @@ def test_any_json_and_text_survive_the_yaml_round_trip(body: dict[str, Any], tex
         ),
     )
     loaded = fmt.interactions_from_doc(
-        vcr_backend.load_yaml(vcr_backend.dump_yaml(fmt.readable_doc([interaction])))
+        yamltext.load_yaml(yamltext.dump_yaml(fmt.readable_doc([interaction])))
     )
     assert loaded == [interaction]

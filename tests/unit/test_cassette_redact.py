@@ -46,7 +46,7 @@ def interaction() -> fmt.Interaction:
 
 
 def test_credentials_and_account_headers_are_dropped() -> None:
-    clean = redact.redact(interaction(), extra_headers=["X-Tenant"])
+    clean = redact.redact(interaction(), redact.Filters.of(["X-Tenant"], (), ()))
     assert set(clean.request.headers) == {"anthropic-version", "x-custom"}
     assert set(clean.response.headers) == {
         "retry-after",

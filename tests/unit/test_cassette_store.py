@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -15,7 +16,7 @@ import yaml
 
 from claude_fake.errors import CassetteCorrupt
 from claude_fake.sources.cassette import format as fmt
-from claude_fake.sources.cassette import store, vcr_backend
+from claude_fake.sources.cassette import store, vcr_backend, yamltext
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,14 +38,19 @@ def interaction(n: int = 0) -> fmt.Interaction:
     )
 
 
+def _h(name: str) -> str:
+    return "-" + hashlib.sha256(name.encode()).hexdigest()[:10]
+
+
 @pytest.mark.parametrize(
     ("module", "test", "expected"),
     [
         ("test_chat", "TestChat.test_greets", "test_chat/TestChat.test_greets.yaml"),
-        ("test_chat", "test_x[a:b/c]", "test_chat/test_x[a_b_c].yaml"),
-        ("../../etc", "..", "____etc/_.yaml"),
-        ("m", "../../../passwd", "m/______passwd.yaml"),
-        ("m", "x y\\z\x00", "m/x_y_z_.yaml"),
+        ("test_chat", "test_x[a_b=1,c+d@e]", "test_chat/test_x[a_b=1,c+d@e].yaml"),
+        ("test_chat", "test_x[a:b/c]", f"test_chat/test_x[a_b_c]{_h('test_x[a:b/c]')}.yaml"),
+        ("../../etc", "..", f"____etc{_h('../../etc')}/_{_h('..')}.yaml"),
+        ("m", "../../../passwd", f"m/______passwd{_h('../../../passwd')}.yaml"),
+        ("m", "x y\\z\x00", "m/x_y_z_" + _h("x y\\z\x00") + ".yaml"),
         ("", "", "module/test.yaml"),
     ],
 )
@@ -52,6 +58,13 @@ def test_cassette_path_is_sanitised(module: str, test: str, expected: str, tmp_p
     path = store.cassette_path(tmp_path, module, test)
     assert path.relative_to(tmp_path).as_posix() == expected
     assert tmp_path.resolve() in path.resolve().parents
+
+
+def test_distinct_test_ids_never_share_a_file(tmp_path: Path) -> None:
+    ids = ["test_x[a/b]", "test_x[a..b]", "test_x[a_b]", "test_x[a:b]", "test_x[a b]"]
+    paths = {store.cassette_path(tmp_path, "test_m", name) for name in ids}
+    assert len(paths) == len(ids)
+    assert store.cassette_path(tmp_path, "test_m", "test_x[a_b]").name == "test_x[a_b].yaml"
 
 
 def test_long_names_are_capped_with_a_hash(tmp_path: Path) -> None:
@@ -100,7 +113,7 @@ def test_hostile_yaml_never_runs_code(tmp_path: Path) -> None:
     with pytest.raises(CassetteCorrupt):
         store.load(path)
     with pytest.raises(yaml.YAMLError):
-        vcr_backend.load_yaml(path.read_text())
+        yamltext.load_yaml(path.read_text())
     assert not marker.exists()
 
 
@@ -119,7 +132,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     store.save(path, [interaction(1)])
     with pytest.raises(TypeError):
-        vcr_backend.atomic_write(path, object())  # type: ignore[arg-type]
+        yamltext.atomic_write(path, object())  # type: ignore[arg-type]
     assert store.load(path) == [interaction(1)]
     assert [p.name for p in tmp_path.iterdir()] == ["c.yaml"]
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from claude_fake.sources.cassette import format as fmt
-from claude_fake.sources.cassette import store, transcript
+from claude_fake.sources.cassette import store, transcript, yamltext
 
 REAL = Path(__file__).resolve().parents[2] / "cassettes" / "real"
 REAL_FILES = sorted(REAL.rglob("*.yaml"))
@@ -138,7 +138,7 @@ def test_check_reads_gzip_bodies_for_secrets(tmp_path: Path) -> None:
     }
     from claude_fake.sources.cassette import vcr_backend
 
-    (tmp_path / "c.yaml").write_text(vcr_backend.dump_yaml(doc))
+    (tmp_path / "c.yaml").write_text(yamltext.dump_yaml(doc))
     code, report = transcript.check([tmp_path / "c.yaml"])
     assert code == 1
     assert "sk-ant-" in report

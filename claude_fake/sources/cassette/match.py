@@ -2,7 +2,8 @@
 
 A request matches a recording on: the method, the path (``?beta=true`` ignored, trailing slashes
 dropped; other query parameters kept, sorted), the ``anthropic-beta`` header as a set, and the
-canonical JSON body (key order, ``stream`` and the ignored fields removed; ``1.0 == 1``).
+canonical JSON body (key order, ``stream`` and the ignored paths removed; ``1.0 == 1``; volatile
+text normalised by the matching profile, see ``profile.py``).
 Foreign cassettes whose recorder kept no ``anthropic-version`` header kept no ``anthropic-beta``
 either, so for them the beta set is unknown and matches any.
 """
@@ -12,16 +13,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from claude_fake.sources.cassette.profile import Normalizer
 from claude_fake.wire.jsontext import canonical as _dumps
 
 DEFAULT_MATCH_ON = ("method", "path", "query", "anthropic-beta", "body")
 DEFAULT_IGNORE_FIELDS = ("metadata.user_id",)
 MAX_DIFFS = 6
+WINDOW = 36  # characters shown on each side of where two long texts start to differ
 
 Key = tuple[str, str, str, str]
 _INTEGRAL_FLOAT = re.compile(r"\d\.0+(?![0-9])|\d(?:\.\d*)?[eE]")
@@ -34,6 +37,7 @@ class Shape:
     key: Key
     betas: frozenset[str] | None
     body: Any
+    anchors: Mapping[str, str] = field(default_factory=dict)
 
 
 def normal_path(path: str) -> str:
@@ -86,11 +90,11 @@ def _drop(value: Any, parts: Sequence[str]) -> Any:
     return value
 
 
-def comparable_body(body: Any, ignore_fields: Sequence[str] = DEFAULT_IGNORE_FIELDS) -> Any:
+def comparable_body(body: Any, ignore_paths: Sequence[str] = DEFAULT_IGNORE_FIELDS) -> Any:
     """The body as matched: ``stream`` and the ignored dotted paths removed."""
     if isinstance(body, dict):
         body = {k: v for k, v in body.items() if k != "stream"}
-    for dotted in ignore_fields:
+    for dotted in ignore_paths:
         body = _drop(body, dotted.split("."))
     return body
 
@@ -103,13 +107,19 @@ def shape(
     body: Any,
     *,
     match_on: Sequence[str] = DEFAULT_MATCH_ON,
-    ignore_fields: Sequence[str] = DEFAULT_IGNORE_FIELDS,
+    ignore_paths: Sequence[str] = DEFAULT_IGNORE_FIELDS,
+    normalizer: Normalizer | None = None,
 ) -> Shape:
     """The match shape of one request (incoming or recorded)."""
-    comparable = comparable_body(body, ignore_fields)
+    comparable = comparable_body(body, ignore_paths)
     text = _dumps(comparable)
     if _INTEGRAL_FLOAT.search(text):  # only then can a number need normalising (1.0 -> 1)
         comparable = _normal(comparable)
+        text = _dumps(comparable)
+    anchors: dict[str, str] = {}
+    if normalizer is not None and normalizer.applies(text):
+        anchors = normalizer.anchors(comparable)
+        comparable = normalizer.normalize(comparable, anchors)
         text = _dumps(comparable)
     key = (
         method.upper() if "method" in match_on else "",
@@ -118,7 +128,7 @@ def shape(
         text if "body" in match_on else "",
     )
     betas = betas_of(headers) if "anthropic-beta" in match_on else None
-    return Shape(key=key, betas=betas, body=comparable)
+    return Shape(key=key, betas=betas, body=comparable, anchors=anchors)
 
 
 def betas_match(sent: frozenset[str] | None, recorded: frozenset[str] | None) -> bool:
@@ -188,9 +198,33 @@ def short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else _dumps(value)
+
+
+def contrast(recorded: Any, sent: Any) -> str:
+    """``(a recorded, b sent)``; for long values, the window where they start to differ."""
+    if recorded is ... or sent is ...:
+        return f"({short(recorded)} recorded, {short(sent)} sent)"
+    a, b = _text(recorded), _text(sent)
+    if len(a) <= 2 * WINDOW and len(b) <= 2 * WINDOW:
+        return f"({short(recorded, 2 * WINDOW)} recorded, {short(sent, 2 * WINDOW)} sent)"
+    at = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    start = max(0, at - WINDOW)
+
+    def cut(text: str) -> str:
+        piece = text[start : at + WINDOW]
+        return ("…" if start else "") + piece + ("…" if at + WINDOW < len(text) else "")
+
+    where = f"from character {at} of {len(a)} recorded, {len(b)} sent"
+    return f"({where}: {cut(a)!r} recorded, {cut(b)!r} sent)"
+
+
 def describe(diffs: Sequence[tuple[str, Any, Any]], limit: int = MAX_DIFFS) -> str:
     """``$.max_tokens (1024 recorded, 2048 sent) and ...``: the first differences in words."""
-    parts = [f"{where} ({short(a)} recorded, {short(b)} sent)" for where, a, b in diffs[:limit]]
+    parts = [f"{where} {contrast(a, b)}" for where, a, b in diffs[:limit]]
     if len(diffs) > limit:
         parts.append(f"{len(diffs) - limit} more")
     if not parts:

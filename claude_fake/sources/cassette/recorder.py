@@ -2,6 +2,11 @@
 
 A streamed answer is handed on one SSE event at a time, as each arrives; nothing is buffered
 beyond the event being read. Redaction and saving are the cassette source's job.
+
+Recording never spends a request on the real API without a real key: a request that would go to
+``api.anthropic.com`` with no key, or with the fake's placeholder key, is refused before it is
+sent. What goes wrong upstream is named as the upstream's fault (``UpstreamFault``), never as a
+bug of the fake: no connection, a body that cannot be decoded, a stream the upstream cut.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import json
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from claude_fake.errors import ClaudeFakeError
 from claude_fake.model import FakeRequest
@@ -18,6 +24,44 @@ from claude_fake.wire.credentials import CONNECTION_HEADERS
 
 # Request headers that belong to one connection; the client sets its own.
 HOP_BY_HOP = CONNECTION_HEADERS | {"te", "upgrade", "proxy-connection"}
+# Keys that are no keys: the fake's own placeholder (``engine.FAKE_KEY``, which clients of the
+# fake hold), and nothing at all.
+PLACEHOLDER_KEYS = frozenset({"", "sk-ant-fake-key"})
+_RECORD_FIX = "Check --claude-upstream and your network, or replay with --claude-record-mode=none."
+
+
+class UpstreamFault(ClaudeFakeError):
+    """The upstream failed while recording: unreachable, an unreadable body, a cut stream."""
+
+
+def is_real_api(upstream: str) -> bool:
+    """Whether ``upstream`` is Anthropic's API (where a request costs money and needs a key)."""
+    host = (urlsplit(upstream).hostname or "").lower()
+    return host == "anthropic.com" or host.endswith(".anthropic.com")
+
+
+def sent_key(headers: Mapping[str, str]) -> str:
+    """The credential in outgoing headers (``x-api-key``, else a Bearer token); "" if none."""
+    key = headers.get("x-api-key", "")
+    bearer = headers.get("authorization", "")
+    if not key and bearer.lower().startswith("bearer "):
+        key = bearer[7:]
+    return key.strip()
+
+
+def missing_key(upstream: str) -> ClaudeFakeError:
+    """The refusal to record against the real API without a real key."""
+    return ClaudeFakeError(
+        f"refusing to record: no API key for {upstream}.",
+        why="Recording forwards each request to the real API, which would answer 401 without a "
+        "real key (the client holds the fake's placeholder key, or none). Nothing was sent and "
+        "nothing was written.",
+        fix="Set ANTHROPIC_API_KEY to a real key before starting (pytest or claude-fake serve), "
+        "or replay with record mode none.",
+        anchor="recording",
+    )
+
+
 _BOUNDARIES = (b"\r\n\r\n", b"\n\n", b"\r\r")
 
 
@@ -89,6 +133,8 @@ class Recorder:
         """Send the request upstream; a 200 event stream comes back as a live event iterator."""
         headers = {k.lower(): v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         headers = with_key(headers, self._api_key)
+        if is_real_api(self.upstream) and sent_key(headers) in PLACEHOLDER_KEYS:
+            raise missing_key(self.upstream)
         headers["accept-encoding"] = "identity"
         content = request.raw
         if not content and request.body is not None:
@@ -99,13 +145,12 @@ class Recorder:
         try:
             response = self._client.send(outgoing, stream=True)
         except self._http.HTTPError as exc:
-            raise ClaudeFakeError(
+            raise UpstreamFault(
                 f"recording failed: could not reach {self.url(request)}.",
                 why=f"{type(exc).__name__}: {exc}",
-                fix="Check --claude-upstream and your network, or replay with "
-                "--claude-record-mode=none.",
+                fix=_RECORD_FIX,
                 anchor="recording",
-            ) from exc
+            ) from None
         kept = {
             k.lower(): v
             for k, v in response.headers.items()
@@ -114,18 +159,30 @@ class Recorder:
         status, reason = response.status_code, response.reason_phrase
         streaming = "text/event-stream" in response.headers.get("content-type", "")
         if streaming and status == 200:
-            events = self._events(response)
+            events = self._events(request, response)
             return Upstream(status=status, reason=reason, headers=kept, events=events)
         try:
             body = response.read()
+        except self._http.HTTPError as exc:
+            raise self._fault(request, "its answer could not be read", exc) from None
         finally:
             response.close()
         return Upstream(status=status, reason=reason, headers=kept, body=body)
 
-    @staticmethod
-    def _events(response: Any) -> Generator[bytes, None, None]:
+    def _fault(self, request: FakeRequest, what: str, exc: BaseException) -> UpstreamFault:
+        return UpstreamFault(
+            f"recording failed: the upstream {self.upstream} broke off: {what}.",
+            why=f"{type(exc).__name__}: {exc} (on {request.method} {request.path}). This is the "
+            "upstream's fault, not the fake's; nothing was written to the cassette.",
+            fix="Try again; if it persists, check the upstream. " + _RECORD_FIX,
+            anchor="recording",
+        )
+
+    def _events(self, request: FakeRequest, response: Any) -> Generator[bytes, None, None]:
         try:
             yield from split_stream(response.iter_bytes())
+        except self._http.HTTPError as exc:
+            raise self._fault(request, "it cut the stream short", exc) from None
         finally:
             response.close()
 

@@ -9,31 +9,32 @@ did not exist at start, else like ``none``; ``new_episodes``: replay matches, re
 Each recorded interaction answers once per session, in recorded order; a request that matches
 only interactions already played is a miss (vcrpy's ``allow_playback_repeats=False``). Only
 interactions loaded from the file are replayed; those recorded in this session are not.
+
+A live request is cleaned as a recorded one was (keys scrubbed, the user's filters and
+``before_record_request`` hook applied) before it is matched, and normalised by the matching
+profile (``profile.py``) on both sides.
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from claude_fake.config import FakeConfig, RecordMode, ReplayTiming, parse_enum
 from claude_fake.config import record_mode as parse_record_mode
-from claude_fake.errors import CassetteMismatch
-from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
+from claude_fake.model import FakeRequest, FakeResponse
 from claude_fake.sources.cassette import format as fmt
-from claude_fake.sources.cassette import match, redact, replay, store
+from claude_fake.sources.cassette import match, miss, profile, redact, replay, store
 from claude_fake.sources.cassette.match import DEFAULT_IGNORE_FIELDS, DEFAULT_MATCH_ON
-from claude_fake.wire.sse import split_events
-
-if TYPE_CHECKING:
-    from claude_fake.sources.cassette.recorder import Recorder, Upstream
+from claude_fake.sources.cassette.recording import Recording
 
 __all__ = ["DEFAULT_MATCH_ON", "CassetteSource"]
 _RECORDING = (RecordMode.ALL, RecordMode.REWRITE)
+Hook = Callable[[Any], Any]
 
 
 class CassetteSource:
@@ -43,11 +44,13 @@ class CassetteSource:
         self,
         path: str | os.PathLike[str],
         *,
-        record_mode: RecordMode,
+        record_mode: RecordMode | str,
         upstream: str = "https://api.anthropic.com",
         match_on: Sequence[str] = DEFAULT_MATCH_ON,
-        ignore_fields: Sequence[str] = (),
-        redact_headers: Sequence[str] = (),
+        ignore_paths: Sequence[str] = (),
+        filters: redact.Filters = redact.NO_FILTERS,
+        normalizer: profile.Normalizer | None = None,
+        hooks: tuple[Hook | None, Hook | None] = (None, None),
         replay_timing: ReplayTiming | str = ReplayTiming.INSTANT,
         retest_command: str | None = None,
         api_key: str | None = None,
@@ -57,29 +60,40 @@ class CassetteSource:
         self.upstream = upstream
         self.replay_timing = parse_enum(ReplayTiming, replay_timing, source="replay_timing")
         self.retest_command = retest_command
-        self._api_key = api_key  # replaces the client's (fake) key on forwarded requests
         self._match_on = tuple(match_on)
-        self._ignore = (*DEFAULT_IGNORE_FIELDS, *ignore_fields)
-        self._redact = tuple(redact_headers)
+        self._ignore = (*DEFAULT_IGNORE_FIELDS, *ignore_paths)
+        self._filters, self._hooks = filters, hooks
+        self._normalizer = normalizer or profile.make(None, ())
         opened = None if self.record_mode is RecordMode.REWRITE else store.open_cassette(path)
         self.existed = opened is not None
         self._cassette = opened or store.LoadedCassette(self.path, [])
-        self._shapes = [self._recorded_shape(r) for r in self._cassette.requests]
+        self._shapes = [self._shape(r) for r in self._cassette.requests]
         self._index: dict[match.Key, list[int]] = {}
         for position, found in enumerate(self._shapes):
             self._index.setdefault(found.key, []).append(position)
         self._played: set[int] = set()
-        self._recorded: list[fmt.Interaction] = []
-        self._fresh: set[match.Key] = set()  # match keys of what this session recorded (mode ALL)
         self._lock = threading.Lock()
-        self._recorder: Recorder | None = None
-        self.stats: dict[str, int] = {"replayed": 0, "recorded": 0, "misses": 0}
-        self.written = False
+        self.replayed = self.misses = 0
+        self._recording: Recording | None = None
+        if self.record_mode is not RecordMode.NONE:
+            self._recording = Recording(
+                self.path,
+                mode=self.record_mode,
+                existed=self.existed,
+                upstream=upstream,
+                api_key=api_key,
+                filters=filters,
+                hooks=hooks,
+                key_of=lambda req: self._shape(req).key,
+                loaded_keys=frozenset(self._index),
+                count=len(self._cassette),
+            )
 
     @classmethod
     def from_config(cls, config: FakeConfig, api_key: str | None) -> CassetteSource:
         """The cassette an engine's settings describe; ``api_key`` goes upstream when recording."""
         assert config.cassette is not None
+        hooks = (config.before_record_request, config.before_record_response)
         return cls(
             config.cassette,
             record_mode=config.record_mode,
@@ -87,13 +101,34 @@ class CassetteSource:
             replay_timing=config.replay_timing,
             api_key=api_key,
             match_on=config.match_on or DEFAULT_MATCH_ON,
-            ignore_fields=config.ignore_fields,
-            redact_headers=config.redact_headers,
+            ignore_paths=config.ignore_paths,
+            filters=redact.Filters.of(
+                config.filter_headers, config.filter_query, config.filter_body
+            ),
+            normalizer=profile.make(config.match_profile, config.normalizers),
+            hooks=hooks,
             retest_command=config.retest_command,
         )
 
+    @property
+    def stats(self) -> dict[str, int]:
+        """Counts of this session: replayed, recorded (written to the file), misses."""
+        rec = self._recording
+        recorded = rec.recorded if rec else 0
+        return {"replayed": self.replayed, "recorded": recorded, "misses": self.misses}
+
+    @property
+    def not_recorded(self) -> int:
+        """Answers forwarded but not written: refused (401), dropped by a hook, cut streams."""
+        return self._recording.not_recorded if self._recording else 0
+
+    @property
+    def written(self) -> bool:
+        """Whether this session wrote to the cassette file."""
+        return self._recording is not None and self._recording.written
+
     # -- matching --------------------------------------------------------------------------
-    def _recorded_shape(self, req: fmt.RecordedRequest) -> match.Shape:
+    def _shape(self, req: fmt.RecordedRequest) -> match.Shape:
         return match.shape(
             req.method,
             req.path,
@@ -101,22 +136,33 @@ class CassetteSource:
             req.headers,
             req.body if req.text is None else req.text,
             match_on=self._match_on,
-            ignore_fields=self._ignore,
+            ignore_paths=self._ignore,
+            normalizer=self._normalizer,
         )
 
-    def _sent_shape(self, request: FakeRequest) -> match.Shape:
-        body = request.body if request.body is not None else _text(request.raw)
-        found = match.shape(
-            request.method,
-            request.path,
-            request.query,
-            request.headers,
-            body,
-            match_on=self._match_on,
-            ignore_fields=self._ignore,
+    def _live(self, request: FakeRequest) -> fmt.RecordedRequest | None:
+        """The live request as it would be recorded (None: the user's hook drops it)."""
+        body = request.body
+        live = fmt.RecordedRequest(
+            method=request.method,
+            uri=request.path + (f"?{request.query}" if request.query else ""),
+            headers=request.headers,
+            body=body,
+            text=None if body is not None else _text(request.raw),
         )
+        filters = self._filters
+        if filters.query or filters.body or b"sk-ant-" in request.raw:
+            live = redact.clean_request(live, filters)
+        if self._hooks[0] is not None:
+            from claude_fake.sources.cassette.vcr_backend import hooked_request
+
+            return hooked_request(live, self._hooks[0])
+        return live
+
+    def _sent_shape(self, live: fmt.RecordedRequest, request: FakeRequest) -> match.Shape:
+        found = self._shape(live)
         betas = frozenset(request.betas) if "anthropic-beta" in self._match_on else None
-        return match.Shape(key=found.key, betas=betas, body=found.body)
+        return dataclasses.replace(found, betas=betas)
 
     def _take(self, sent: match.Shape) -> int | None:
         for position in self._index.get(sent.key, ()):
@@ -139,150 +185,53 @@ class CassetteSource:
         """Replay the matching interaction, or record; CassetteMismatch when neither may happen."""
         if self.records:
             return self._record(request, request_id)
-        sent = self._sent_shape(request)
+        live = self._live(request)
+        sent = None if live is None else self._sent_shape(live, request)
         with self._lock:
-            position = self._take(sent)
+            position = None if sent is None else self._take(sent)
             if position is not None:
-                self.stats["replayed"] += 1
-        if position is not None:
+                self.replayed += 1
+        if position is not None and sent is not None:
             instant = self.replay_timing is not ReplayTiming.RECORDED
             recorded = self._cassette.interaction(position)
+            anchors = self._shapes[position].anchors
+            if anchors and sent.anchors and anchors != sent.anchors:
+                recorded = _translated(recorded, anchors, sent.anchors)
             return replay.respond(recorded, request, request_id, instant=instant)
         if self.record_mode is RecordMode.NEW_EPISODES:
             return self._record(request, request_id)
         with self._lock:
-            self.stats["misses"] += 1
-        raise self._mismatch(request, sent)
-
-    def _mismatch(self, request: FakeRequest, sent: match.Shape) -> CassetteMismatch:
-        where = f"{request.method} {request.path}"
-        if not self.existed:
-            why = "The cassette file does not exist."
-        elif not len(self._cassette):
-            why = "The cassette has no interactions."
-        else:
-            index, diffs = match.nearest(sent, self._shapes) or (0, [])
-            rec = self._cassette.requests[index]
-            why = f"Closest entry #{index + 1} ({rec.method} {rec.path}) differs at "
-            why += match.describe(diffs) + "."
-            if not diffs:
-                why += " Each recorded interaction answers once per session, so a repeated request"
-                why += " needs a recording of its own."
-        command = self.retest_command or "pytest <test id> --claude-record-mode=rewrite"
-        return CassetteMismatch(
-            f"no recorded interaction matches {where} in {self.path} "
-            f"(record mode: {self.record_mode.value}).",
-            why=why,
-            fix=f"To re-record: {command} (needs ANTHROPIC_API_KEY).",
-            anchor="recording",
-        )
-
-    # -- recording -------------------------------------------------------------------------
-    def _forwarder(self) -> Recorder:
-        assert self.record_mode is not RecordMode.NONE, "record mode none never records"
-        with self._lock:
-            if self._recorder is None:
-                from claude_fake.sources.cassette.recorder import Recorder
-
-                self._recorder = Recorder(self.upstream, api_key=self._api_key)
-            return self._recorder
+            self.misses += 1
+        raise miss.mismatch(self, request, sent, self._shapes)
 
     def _record(self, request: FakeRequest, request_id: str) -> FakeResponse:
-        recorder = self._forwarder()
-        upstream = recorder.forward(request)
-        headers = {**upstream.headers, "request-id": request_id}
-        rec_request = fmt.RecordedRequest(
-            method=request.method,
-            uri=recorder.url(request),
-            headers=dict(request.headers),
-            body=request.body,
-            text=None if request.body is not None else _text(request.raw),
-        )
-        if upstream.events is None:
-            status = {"code": upstream.status, "message": upstream.reason}
-            raw = {"status": status, "headers": upstream.headers, "body": upstream.body}
-            response = fmt.response_from_dict(raw)
-            self._keep(fmt.Interaction(request=rec_request, response=response))
-            answer = response.body if response.body is not None else response.text
-            return FakeResponse(
-                status=upstream.status,
-                headers=headers,
-                body=upstream.body,
-                source=AnsweredBy.RECORDED,
-                payload=answer,
-            )
-        answer_box: dict[str, Any] = {}
-        chunks = self._pass_through(rec_request, upstream, answer_box)
-        return FakeResponse(
-            status=upstream.status,
-            headers=headers,
-            chunks=chunks,
-            source=AnsweredBy.RECORDED,
-            payload=answer_box,
-        )
-
-    def _pass_through(
-        self, rec_request: fmt.RecordedRequest, upstream: Upstream, answer_box: dict[str, Any]
-    ) -> Iterator[bytes]:
-        events: list[fmt.Event] = []
-        assert upstream.events is not None
-        try:
-            for chunk in upstream.events:
-                events.extend(_decode(chunk))
-                yield chunk
-        finally:  # the consumer may stop early: release the upstream connection either way
-            upstream.events.close()
-        response = fmt.RecordedResponse(
-            status=upstream.status,
-            reason=upstream.reason,
-            headers=upstream.headers,
-            events=tuple(events),
-        )
-        self._keep(fmt.Interaction(request=rec_request, response=response))
-        answer_box.update(replay.accumulate(events) or {})
-
-    def _keep(self, interaction: fmt.Interaction) -> None:
-        clean = redact.redact(interaction, self._redact)
-        with self._lock:
-            self._recorded.append(clean)
-            if self.record_mode is RecordMode.ALL:
-                self._fresh.add(self._recorded_shape(clean.request).key)
-            self.stats["recorded"] += 1
-            store.save(self.path, self._to_write())
-            self.written = True
-
-    def _to_write(self) -> list[fmt.Interaction]:
-        if self.record_mode is RecordMode.NEW_EPISODES:
-            return [*self._cassette.interactions(), *self._recorded]
-        if self.record_mode is RecordMode.ALL:
-            kept = [
-                self._cassette.interaction(i)
-                for i, found in enumerate(self._shapes)
-                if found.key not in self._fresh
-            ]
-            return [*kept, *self._recorded]
-        return list(self._recorded)
+        assert self._recording is not None, "record mode none never records"
+        return self._recording.record(request, request_id)
 
     def close(self) -> None:
         """Close the upstream HTTP client, if one was opened."""
-        with self._lock:
-            recorder, self._recorder = self._recorder, None
-        if recorder is not None:
-            recorder.close()
+        if self._recording is not None:
+            self._recording.close()
+
+    @property
+    def cassette(self) -> store.LoadedCassette:
+        """The cassette as loaded at the start of the session."""
+        return self._cassette
+
+
+def _translated(
+    interaction: fmt.Interaction, recorded: dict[str, str] | Any, live: dict[str, str] | Any
+) -> fmt.Interaction:
+    """The recorded answer told in the live request's places (its folder, its home)."""
+    response = interaction.response
+    body = replay.accumulate(response.events) if response.events is not None else response.body
+    if response.events is not None and (body is None or replay.stream_error(response.events)):
+        return interaction  # an error stream: nothing to translate
+    changed = dataclasses.replace(
+        response, events=None, body=profile.translate(body, recorded, live)
+    )
+    return dataclasses.replace(interaction, response=changed)
 
 
 def _text(raw: bytes) -> str | None:
     return raw.decode("utf-8", errors="replace") if raw else None
-
-
-def _decode(chunk: bytes) -> list[fmt.Event]:
-    out: list[fmt.Event] = []
-    for name, data in split_events(chunk):
-        try:
-            parsed: Any = json.loads(data) if data else None
-        except ValueError:
-            parsed = data
-        if parsed is not None:
-            kind = parsed.get("type") if isinstance(parsed, dict) else None
-            out.append((name or kind or "message", parsed))
-    return out

@@ -1,4 +1,9 @@
-"""Naming, loading and atomic saving of cassette files."""
+"""Naming, loading and atomic saving of cassette files.
+
+A test id becomes a file name by replacing the characters unsafe in paths; when anything had to
+be replaced (or the name is too long), a short hash of the id is added, so two distinct ids never
+share a file: ``test_x[a/b]``, ``test_x[a..b]`` and ``test_x[a_b]`` get three names.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ import yaml
 
 from claude_fake.errors import CassetteCorrupt
 from claude_fake.sources.cassette import format as fmt
-from claude_fake.sources.cassette import vcr_backend
+from claude_fake.sources.cassette import yamltext
 
 MAX_NAME = 120
 _UNSAFE = re.compile(r"[^A-Za-z0-9._\-\[\]=+,@]")
@@ -22,7 +27,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._\-\[\]=+,@]")
 def _component(name: str, default: str) -> str:
     safe = _UNSAFE.sub("_", name).replace("..", "_")
     safe = safe.lstrip(".") or default
-    if len(safe) > MAX_NAME:
+    if name and (safe != name or len(safe) > MAX_NAME):
         digest = hashlib.sha256(name.encode()).hexdigest()[:10]
         safe = f"{safe[: MAX_NAME - 11]}-{digest}"
     return safe
@@ -58,6 +63,7 @@ _BROKEN = (
     OSError,
     EOFError,
     zlib.error,
+    RecursionError,
 )
 
 
@@ -101,7 +107,7 @@ def open_cassette(path: str | os.PathLike[str]) -> LoadedCassette | None:
     """The cassette at ``path``, ready to replay; None when the file is absent or empty."""
     path = Path(path)
     try:
-        doc = vcr_backend.load_document(path)
+        doc = yamltext.load_document(path)
         return None if doc is None else LoadedCassette(path, fmt.raw_interactions(doc))
     except _BROKEN as exc:
         if isinstance(exc, OSError) and not path.exists():
@@ -117,7 +123,7 @@ def load(path: str | os.PathLike[str]) -> list[fmt.Interaction] | None:
 
 def save(path: str | os.PathLike[str], interactions: list[fmt.Interaction]) -> None:
     """Write the cassette atomically (temp file in the same folder, fsync, os.replace)."""
-    vcr_backend.save(Path(path), interactions)
+    yamltext.save(Path(path), interactions)
 
 
 def read_text(path: str | os.PathLike[str]) -> str:

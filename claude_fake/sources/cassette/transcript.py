@@ -9,7 +9,7 @@ from typing import Any
 
 from claude_fake.errors import CassetteCorrupt
 from claude_fake.sources.cassette import format as fmt
-from claude_fake.sources.cassette import redact, replay, store, vcr_backend
+from claude_fake.sources.cassette import redact, replay, store, yamltext
 from claude_fake.wire import render
 
 Validator = Callable[[Any], object]
@@ -107,7 +107,7 @@ def _validate(interaction: fmt.Interaction, check: dict[tuple[str, bool], Valida
 def _problems(path: str, check: dict[tuple[str, bool], Validator]) -> list[str]:
     try:
         text = store.read_text(path)
-        doc = vcr_backend.load_yaml(text)
+        doc = yamltext.load_yaml(text)
         interactions = fmt.interactions_from_doc(doc)
     except (OSError, ValueError, TypeError, KeyError, CassetteCorrupt) as exc:
         return [f"{path}: cannot be read: {type(exc).__name__}: {str(exc)[:300]}"]

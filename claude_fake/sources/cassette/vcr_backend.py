@@ -1,92 +1,25 @@
-"""The only module that imports vcrpy: our YAML serializer and an atomic persister for it.
+"""The only module that imports vcrpy: our serializer and an atomic persister in vcrpy's
+protocols, the export to plain vcrpy, and ``before_record_*`` hooks in vcrpy's shape.
 
-Both follow vcrpy's protocols, so a plain ``vcr.VCR`` can use claude-fake cassettes too::
+With the first two, a plain ``vcr.VCR`` reads and writes claude-fake cassettes::
 
     my_vcr.register_serializer("claude", SERIALIZER)
     my_vcr.register_persister(AtomicPersister)
 
-vcrpy is imported only to save (its import costs about half a second), so replaying never loads
-it. Loading uses a safe YAML loader: no ``!!python/...`` tag can build an object or run code.
-
-Cassettes are block YAML. From ``LARGE`` interactions on they are written as indented JSON
-instead, which is YAML too (any YAML reader, vcrpy's included, reads it) but parses with the C
-``json`` module: PyYAML needs about 2.5 ms per interaction, so 10,000 of them would take 25 s.
+vcrpy's default loader cannot read the readable form (its ``Request`` takes no ``json`` key, and
+its stubs want a response ``body: {string: ...}``, not ``json:`` or ``events:``); ``export_vcr``
+writes what vcrpy itself writes. vcrpy is imported inside these functions only (about 0.5 s).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from claude_fake.sources.cassette import format as fmt
-
-LARGE = 200
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BaseDumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class SafeCassetteLoader(_BaseLoader):  # type: ignore[misc]
-    """YAML's safe loader plus the few inert Python tags old vcrpy cassettes carry."""
-
-
-def _scalar(loader: Any, node: Any) -> Any:
-    return loader.construct_scalar(node)
-
-
-def _tuple(loader: Any, node: Any) -> Any:
-    return tuple(loader.construct_sequence(node))
-
-
-def _bytesio(loader: Any, node: Any) -> bytes:
-    state = loader.construct_mapping(node, deep=True).get("state") or (b"",)
-    data = state[0] if state else b""
-    return data.encode() if isinstance(data, str) else bytes(data or b"")
-
-
-for _tag, _build in (
-    ("python/str", _scalar),
-    ("python/unicode", _scalar),
-    ("python/tuple", _tuple),
-    ("python/object/new:_io.BytesIO", _bytesio),
-):
-    SafeCassetteLoader.add_constructor("tag:yaml.org,2002:" + _tag, _build)
-
-
-class ReadableDumper(_BaseDumper):  # type: ignore[misc]
-    """Safe dumper; multi-line strings as ``|`` blocks so transcripts diff line by line."""
-
-
-def _str(dumper: Any, value: str) -> Any:
-    style = "|" if "\n" in value and len(value) < 20000 else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-ReadableDumper.add_representer(str, _str)
-
-
-def load_yaml(text: str) -> Any:
-    """Parse cassette text safely (as JSON first when it looks like JSON: JSON is YAML too)."""
-    if text.lstrip().startswith("{"):
-        try:
-            return json.loads(text)
-        except ValueError:
-            pass
-    return yaml.load(text, Loader=SafeCassetteLoader)
-
-
-def dump_yaml(doc: Any) -> str:
-    """Cassette text in the readable form (indented JSON for ``LARGE`` cassettes)."""
-    if len(doc.get("interactions", ())) >= LARGE:
-        return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
-    return str(
-        yaml.dump(doc, Dumper=ReadableDumper, sort_keys=False, allow_unicode=True, width=100)
-    )
+from claude_fake.sources.cassette.yamltext import atomic_write, dump_yaml, load_yaml
 
 
 class ClaudeSerializer:
@@ -108,30 +41,6 @@ class ClaudeSerializer:
 
 
 SERIALIZER = ClaudeSerializer()
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same folder, fsync, and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable (POSIX)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 class AtomicPersister:
@@ -161,27 +70,51 @@ class AtomicPersister:
         atomic_write(Path(cassette_path), vcr_serialize.serialize(cassette_dict, serializer))
 
 
-def load_document(path: Path) -> Any:
-    """The parsed YAML (or JSON) document of a cassette file; None when absent or empty.
-
-    Reads the file as ``AtomicPersister.load_cassette`` does, but our values are then built
-    straight from the document instead of through vcrpy's Request objects (three times faster).
-    """
-    if not path.is_file():
-        return None
-    data = path.read_text(encoding="utf-8")
-    if not data.strip():
-        return None
-    return load_yaml(data)
-
-
-def save(path: Path, interactions: list[fmt.Interaction]) -> None:
-    """Write interactions through vcrpy's serializer protocol, atomically."""
+def export_vcr(interactions: list[fmt.Interaction]) -> str:
+    """The cassette as vcrpy itself writes it (its default YAML serializer): string bodies,
+    streams as one SSE text; vcrpy's default loader reads it."""
+    from vcr import serialize as vcr_serialize
     from vcr.request import Request
+    from vcr.serializers import yamlserializer
 
     pairs = [fmt.vcr_form(i) for i in interactions]
-    cassette = {
-        "requests": [Request(**req) for req, _ in pairs],
-        "responses": [r for _, r in pairs],
-    }
-    AtomicPersister.save_cassette(path, cassette, SERIALIZER)
+    cassette = {"requests": [Request(**r) for r, _ in pairs], "responses": [r for _, r in pairs]}
+    return str(vcr_serialize.serialize(cassette, yamlserializer))
+
+
+Hook = Callable[[Any], Any]
+
+
+def apply_hooks(
+    interaction: fmt.Interaction, request_hook: Hook | None, response_hook: Hook | None
+) -> fmt.Interaction | None:
+    """vcrpy's ``before_record_request`` (a ``vcr.request.Request``) and
+    ``before_record_response`` (vcrpy's response mapping) applied; None when one drops it."""
+    from vcr.request import Request
+
+    req, resp = fmt.vcr_form(interaction)
+    request: Any = Request(**req)
+    if request_hook is not None:
+        request = request_hook(request)
+        if request is None:
+            return None
+    if response_hook is not None:
+        resp = response_hook(resp)
+        if resp is None:
+            return None
+    raw_request = request._to_dict() if hasattr(request, "_to_dict") else req
+    return fmt.interaction_from_dict({"request": raw_request, "response": resp})
+
+
+def hooked_request(request: fmt.RecordedRequest, hook: Hook) -> fmt.RecordedRequest | None:
+    """A live request as the ``before_record_request`` hook leaves it (None: it drops it)."""
+    from vcr.request import Request
+
+    req, _ = fmt.vcr_form(fmt.Interaction(request=request, response=_NO_RESPONSE))
+    changed = hook(Request(**req))
+    if changed is None:
+        return None
+    return fmt.request_from_dict(changed._to_dict())
+
+
+_NO_RESPONSE = fmt.RecordedResponse(status=0)
