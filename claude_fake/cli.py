@@ -1,4 +1,4 @@
-"""The ``claude-fake`` command: ``serve``, ``cassette show``, ``cassette check``."""
+"""The ``claude-fake`` command: ``serve``, ``cassette show|check|export``."""
 
 from __future__ import annotations
 
@@ -19,23 +19,39 @@ def _parser() -> argparse.ArgumentParser:
         description="Serve the fake Claude API (and the /_fake/ scripting API) over HTTP.",
     )
     serve_command.add_flags(serve)
-    cassette = verbs.add_parser("cassette", help="inspect cassettes")
+    cassette = verbs.add_parser(
+        "cassette",
+        help="inspect, check and export cassettes",
+        description="Exit codes: 0 done; 1 a cassette failed its checks or cannot be read; "
+        "2 nothing to act on (no such file, a folder with no cassette).",
+    )
     cassette_verbs = cassette.add_subparsers(dest="cassette_verb", required=True)
     show = cassette_verbs.add_parser("show", help="print a cassette as a transcript")
     show.add_argument("path")
-    check = cassette_verbs.add_parser("check", help="check cassettes parse and hold no secret")
-    check.add_argument("paths", nargs="+")
+    check = cassette_verbs.add_parser(
+        "check", help="check cassettes (files or folders) parse, validate and hold no secret"
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    export = cassette_verbs.add_parser(
+        "export", help="write a cassette as plain vcrpy writes it (vcrpy's own loader reads it)"
+    )
+    export.add_argument("path")
+    export.add_argument("target", nargs="?", default=None, help="output file (default: stdout)")
     return parser
 
 
 def _cassette(args: argparse.Namespace) -> int:
-    from claude_fake.sources.cassette.transcript import check, show
+    from claude_fake.sources.cassette import transcript
 
     if args.cassette_verb == "show":
-        sys.stdout.write(show(args.path) + "\n")
-        return 0
-    code, report = check(args.paths)
-    sys.stdout.write(report + "\n")
+        code, report = transcript.show(args.path)
+    elif args.cassette_verb == "export":
+        code, report = transcript.export(args.path, args.target)
+    else:
+        code, report = transcript.check(args.paths)
+    (sys.stdout if code == transcript.OK or args.cassette_verb == "check" else sys.stderr).write(
+        report + "\n"
+    )
     return code
 
 

@@ -47,7 +47,8 @@ def write(path: Path, body: Any, status: int = 200, headers: Any = None) -> Path
 
 
 def test_show_is_a_readable_transcript(tmp_path: Path) -> None:
-    text = transcript.show(write(tmp_path / "c.yaml", MESSAGE))
+    code, text = transcript.show(write(tmp_path / "c.yaml", MESSAGE))
+    assert code == 0
     assert text.splitlines() == [
         f"{tmp_path / 'c.yaml'}: 1 interaction(s)",
         "#1 -> POST /v1/messages claude-sonnet-4-6 'Weather in Paris?' tools=[weather]",
@@ -56,16 +57,23 @@ def test_show_is_a_readable_transcript(tmp_path: Path) -> None:
         "     [text] 'Sunny.'",
         '     [tool_use] weather {"city": "Paris"}',
     ]
-    assert "no such cassette" in transcript.show(tmp_path / "absent.yaml")
+    assert transcript.show(tmp_path / "absent.yaml") == (
+        2,
+        f"{tmp_path / 'absent.yaml'}: no such cassette file",
+    )
+    (tmp_path / "broken.yaml").write_text("interactions: [")
+    code, text = transcript.show(tmp_path / "broken.yaml")
+    assert code == 1
+    assert text.startswith(f"cannot read the cassette {tmp_path / 'broken.yaml'}.")
 
 
 def test_show_errors_and_streams() -> None:
-    error = transcript.show(
+    _, error = transcript.show(
         REAL
         / "pydantic-ai/tests/models/cassettes/test_anthropic/test_anthropic_count_tokens_error.yaml"
     )
     assert "<- 404 not_found_error: model: claude-does-not-exist" in error
-    stream = transcript.show(REAL / "llm-anthropic/tests/cassettes/test_anthropic/test_prompt.yaml")
+    _, stream = transcript.show(REAL / "llm-anthropic/tests/cassettes/test_anthropic/test_prompt.yaml")
     assert "<- 200 stream end_turn usage" in stream
 
 
@@ -103,16 +111,33 @@ def test_check_fails_on_unreadable_or_versionless_files(text: str, tmp_path: Pat
     code, report = transcript.check([tmp_path / "c.yaml"])
     assert code == 1
     assert "0 of 1 cassette(s) passed" in report
-    assert transcript.check([])[0] == 1
 
 
-def test_every_real_cassette_parses_strictly() -> None:
-    code, report = transcript.check(REAL_FILES)
-    problems = [line for line in report.splitlines()[:-1] if not line.startswith("ok: ")]
-    assert not [p for p in problems if "cookie" not in p], problems
-    # The llm-anthropic and pydantic-ai recorders kept Cloudflare's _cfuvid cookies in 10 files.
-    assert len({p.split(" #")[0] for p in problems}) == 10
-    assert code == 1
+def test_check_takes_folders_and_says_when_there_is_nothing_to_check(tmp_path: Path) -> None:
+    write(tmp_path / "a" / "one.yaml", MESSAGE)
+    write(tmp_path / "a" / "deeper" / "two.yml", MESSAGE)
+    code, report = transcript.check([tmp_path / "a"])
+    assert (code, report.splitlines()[-1]) == (0, "2 of 2 cassette(s) passed")
+    (tmp_path / "empty").mkdir()
+    code, report = transcript.check([tmp_path / "empty", tmp_path / "a"])
+    assert code == 2
+    assert f"{tmp_path / 'empty'}: the folder holds no .yaml or .yml cassette" in report
+    code, report = transcript.check([tmp_path / "absent.yaml"])
+    assert code == 2
+    assert report.splitlines() == [
+        f"{tmp_path / 'absent.yaml'}: no such file or folder",
+        "0 of 0 cassette(s) passed",
+    ]
+    write(tmp_path / "a" / "bad.yaml", {**MESSAGE, "stop_reason": "because"})
+    assert transcript.check([tmp_path / "a", tmp_path / "empty"])[0] == 1
+
+
+def test_every_bundled_real_cassette_passes_its_own_check() -> None:
+    # The llm-anthropic and pydantic-ai recorders kept Cloudflare's _cfuvid cookies (visitor ids)
+    # in 10 files; they are scrubbed to <redacted>, as claude-fake's own recorder drops them.
+    code, report = transcript.check([REAL])
+    assert report.splitlines()[-1] == f"{len(REAL_FILES)} of {len(REAL_FILES)} cassette(s) passed"
+    assert code == 0
 
 
 def test_check_reads_gzip_bodies_for_secrets(tmp_path: Path) -> None:
@@ -136,8 +161,6 @@ def test_check_reads_gzip_bodies_for_secrets(tmp_path: Path) -> None:
             }
         ],
     }
-    from claude_fake.sources.cassette import vcr_backend
-
     (tmp_path / "c.yaml").write_text(yamltext.dump_yaml(doc))
     code, report = transcript.check([tmp_path / "c.yaml"])
     assert code == 1

@@ -1,10 +1,13 @@
-"""``claude-fake cassette show`` and ``check``: a cassette as a transcript, and its checks."""
+"""``claude-fake cassette show|check|export``: a cassette as a transcript, its checks, and its
+plain vcrpy form. Exit codes: 0 done (every cassette passed); 1 a cassette failed its checks or
+cannot be read; 2 nothing to act on (a path that does not exist, a folder with no cassette)."""
 
 from __future__ import annotations
 
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from claude_fake.errors import CassetteCorrupt
@@ -50,16 +53,66 @@ def _answer_lines(response: fmt.RecordedResponse) -> Iterator[str]:
     yield from (_block_line(block) for block in answer.get("content") or [])
 
 
-def show(path: str | os.PathLike[str]) -> str:
-    """The conversation in a cassette as a readable transcript."""
-    interactions = store.load(path)
+OK, FAILED, NOTHING = 0, 1, 2
+SUFFIXES = (".yaml", ".yml")
+
+
+def _loaded(path: str | os.PathLike[str]) -> tuple[int, list[fmt.Interaction] | str]:
+    """The interactions of a cassette, or the exit code and the line that says why not."""
+    if not Path(path).is_file():
+        return NOTHING, f"{os.fspath(path)}: no such cassette file"
+    try:
+        interactions = store.load(path)
+    except CassetteCorrupt as exc:
+        return FAILED, str(exc).removeprefix("claude_fake: ")
     if interactions is None:
-        return f"{path}: no such cassette (or it is empty)"
-    lines = [f"{path}: {len(interactions)} interaction(s)"]
-    for number, interaction in enumerate(interactions, 1):
+        return FAILED, f"{os.fspath(path)}: the file is empty"
+    return OK, interactions
+
+
+def show(path: str | os.PathLike[str]) -> tuple[int, str]:
+    """Exit code and the conversation in a cassette as a readable transcript."""
+    code, loaded = _loaded(path)
+    if isinstance(loaded, str):
+        return code, loaded
+    lines = [f"{os.fspath(path)}: {len(loaded)} interaction(s)"]
+    for number, interaction in enumerate(loaded, 1):
         lines.append(f"#{number} -> {replay.request_summary(interaction.request)}")
         lines.extend(_answer_lines(interaction.response))
-    return "\n".join(lines)
+    return OK, "\n".join(lines)
+
+
+def export(path: str | os.PathLike[str], target: str | os.PathLike[str] | None) -> tuple[int, str]:
+    """Write the cassette as plain vcrpy writes it (to ``target``, or return it as the text)."""
+    from claude_fake.sources.cassette.vcr_backend import export_vcr
+
+    code, loaded = _loaded(path)
+    if isinstance(loaded, str):
+        return code, loaded
+    text = export_vcr(loaded)
+    if target is None:
+        return OK, text.rstrip("\n")
+    yamltext.atomic_write(Path(target), text)
+    return OK, f"{os.fspath(target)}: {len(loaded)} interaction(s) in vcrpy's own form"
+
+
+def cassette_files(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:
+    """The cassette files named, folders searched (recursively) for ``*.yaml`` and ``*.yml``;
+    and a line for each path that names nothing to check."""
+    files: list[Path] = []
+    missing: list[str] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            files.extend(found)
+            if not found:
+                missing.append(f"{os.fspath(path)}: the folder holds no .yaml or .yml cassette")
+        elif path.is_file():
+            files.append(path)
+        else:
+            missing.append(f"{os.fspath(path)}: no such file or folder")
+    return files, missing
 
 
 def _validators() -> dict[tuple[str, bool], Validator]:
@@ -131,13 +184,16 @@ def _problems(path: str, check: dict[tuple[str, bool], Validator]) -> list[str]:
 
 
 def check(paths: Sequence[str | os.PathLike[str]]) -> tuple[int, str]:
-    """Exit code and report: each file parses, answers validate strictly, and hold no secret."""
+    """Exit code and report: each file parses, answers validate strictly, and hold no secret.
+    Folders are searched for cassettes."""
+    files, missing = cassette_files(paths)
     validators = _validators()
-    lines: list[str] = []
+    lines: list[str] = list(missing)
     failed = 0
-    for path in paths:
+    for path in files:
         problems = _problems(os.fspath(path), validators)
         failed += bool(problems)
         lines.extend(problems or [f"ok: {os.fspath(path)}"])
-    lines.append(f"{len(paths) - failed} of {len(paths)} cassette(s) passed")
-    return (1 if failed or not paths else 0), "\n".join(lines)
+    lines.append(f"{len(files) - failed} of {len(files)} cassette(s) passed")
+    code = FAILED if failed else NOTHING if missing or not files else OK
+    return code, "\n".join(lines)
