@@ -1,165 +1,22 @@
-"""The pytest plugin's settings: options, ini keys and markers, parsed and merged in one place.
+"""The pytest plugin's settings for the session and for each test, merged in one place.
 
-Precedence, highest first: command line > marker (the narrowest scope wins) > ini > default.
-Every value is parsed by ``parse_value`` and merged by ``config.merge``; nothing here does I/O.
+Precedence, highest first: command line > marker (the narrowest scope wins) > ``claude_config``
+> ini > default. Every value is parsed by ``options.parse_value`` and merged by
+``config.merge``; nothing here does I/O.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import inspect
-import os
 import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from claude_fake import config as cfg
-from claude_fake.errors import ConfigError
+from claude_fake.plugin.markers import Mark, fixture_values, marker_values
+from claude_fake.plugin.options import CLI_SOURCE, INI_SOURCE, MARKER_SOURCE, parse_value
 from claude_fake.wire.ids import stable_seed
-
-Mark = tuple[tuple[Any, ...], Mapping[str, Any]]
-CLI_SOURCE, MARKER_SOURCE, INI_SOURCE = "command line", "marker", "ini"
-
-
-def flag_of(key: str) -> str:
-    """The command-line flag of a setting: ``--claude-record-mode`` for ``record_mode``."""
-    return "--claude-" + key.replace("_", "-")
-
-
-def ini_of(key: str) -> str:
-    """The ini key of a setting: ``claude_record_mode`` for ``record_mode``."""
-    return "claude_" + key
-
-
-@dataclass(frozen=True, slots=True)
-class Option:
-    """One setting users give as ``--claude-X`` and ``claude_X``."""
-
-    key: str
-    help: str
-    noun: str
-    choices: tuple[str, ...] = ()
-
-    @property
-    def flag(self) -> str:
-        """The command-line flag."""
-        return flag_of(self.key)
-
-    @property
-    def ini(self) -> str:
-        """The ini key."""
-        return ini_of(self.key)
-
-
-def _values(kind: type[cfg.RecordMode] | type[cfg.ValidateMode]) -> tuple[str, ...]:
-    return tuple(member.value for member in kind)
-
-
-OPTIONS = (
-    Option(
-        "record_mode",
-        "cassette record mode (default none)",
-        "a record mode",
-        _values(cfg.RecordMode),
-    ),
-    Option(
-        "validate",
-        "request validation (default strict)",
-        "a validation mode",
-        _values(cfg.ValidateMode),
-    ),
-    Option(
-        "seed",
-        "base seed of generated replies, mixed with each test id (default 0)",
-        "a whole number",
-    ),
-    Option(
-        "cassette_dir", "cassette folder (default: cassettes/ beside each test file)", "a folder"
-    ),
-)
-
-
-def _claude_cassette(path: object = None, record_mode: object = None) -> None:
-    """The claude_cassette marker's signature."""
-
-
-def _claude_fake(
-    seed: object = None, validate: object = None, assert_all_used: object = True
-) -> None:
-    """The claude_fake marker's signature."""
-
-
-SIGNATURES = {
-    "claude_cassette": inspect.signature(_claude_cassette),
-    "claude_fake": inspect.signature(_claude_fake),
-}
-
-
-def signature_text(name: str) -> str:
-    """``name(arg=default, ...)``, as the marker help shows it."""
-    params = SIGNATURES[name].parameters.values()
-    return f"{name}({', '.join(f'{p.name}={p.default!r}' for p in params)})"
-
-
-MARKERS = (
-    f"{signature_text('claude_cassette')}: replay this test's cassette, or record it when the "
-    "record mode allows (default path <test dir>/cassettes/<module>/<test>.yaml).",
-    f"{signature_text('claude_fake')}: settings of this test's claude_fake engine.",
-    "claude_live: run against the live Claude API, only with --claude-live and "
-    "ANTHROPIC_API_KEY; skipped otherwise.",
-)
-
-
-# -- parsing: one function for every source -----------------------------------------------------
-def _shown(source: str, key: str, value: object) -> str:
-    if source == CLI_SOURCE:
-        return f"{flag_of(key)}={value}"
-    if source == INI_SOURCE:
-        return f"{ini_of(key)} = {value}"
-    return f"{source} {key}={value!r}"
-
-
-def parse_value(key: str, value: object, source: str) -> object:
-    """``value`` of setting ``key`` as the engine wants it; ConfigError listing what is allowed."""
-    option = next((o for o in OPTIONS if o.key == key), None)
-    if option is not None and option.choices:
-        text = value.value if isinstance(value, cfg.RecordMode | cfg.ValidateMode) else value
-        if isinstance(text, str) and text.strip().lower() in option.choices:
-            return text.strip().lower()
-        allowed, wanted = ", ".join(option.choices), option.noun
-    elif key == "seed":
-        try:
-            if not isinstance(value, bool | float):
-                return int(value)  # type: ignore[call-overload]
-        except (TypeError, ValueError):
-            pass
-        allowed, wanted = "any whole number, e.g. 42", "a whole number"
-    elif key == "assert_all_used":
-        if isinstance(value, bool):
-            return value
-        allowed, wanted = "True, False", "True or False"
-    elif key == "path":
-        if isinstance(value, str | os.PathLike) and os.fspath(value):
-            return os.fspath(value)
-        allowed, wanted = "a file path (str or pathlib.Path), or None", "a path"
-    else:
-        return value
-    raise ConfigError(
-        f"{_shown(source, key, value)} is not {wanted}.",
-        why=f"Allowed values: {allowed}.",
-        fix=_fix(source, key),
-        anchor="options",
-    )
-
-
-def _fix(source: str, key: str) -> str:
-    if source == CLI_SOURCE:
-        return f"Pass one of them to {flag_of(key)}."
-    if source == INI_SOURCE:
-        return f"Set {ini_of(key)} to one of them in your pytest configuration."
-    return "Fix the marker's argument."
 
 
 # -- the session: command line and ini --------------------------------------------------------
@@ -216,26 +73,6 @@ def ci_active(env: Mapping[str, str]) -> bool:
     return value is not None and value.strip().lower() not in ("", "0", "false", "no", "off")
 
 
-# -- one test: markers, then the merge --------------------------------------------------------
-def marker_values(name: str, marks: Iterable[Mark]) -> dict[str, object]:
-    """The arguments of ``name`` marks (closest first), merged so the narrowest scope wins."""
-    merged: dict[str, object] = {}
-    signature = SIGNATURES[name]
-    for args, kwargs in marks:
-        try:
-            bound = signature.bind(*args, **kwargs)
-        except TypeError as exc:
-            raise ConfigError(
-                f"@pytest.mark.{name}: {exc}.",
-                why=f"The marker's signature is {signature_text(name)}.",
-                fix="Fix the marker's arguments.",
-                anchor="markers",
-            ) from None
-        for key, value in bound.arguments.items():
-            merged.setdefault(key, parse_value(key, value, f"@pytest.mark.{name}"))
-    return merged
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TestPlan:
     """Everything the fixtures need for one test."""
@@ -255,23 +92,39 @@ class TestId:
     name: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CassetteName:
+    """Where this test's cassette lives by default: ``claude_cassette_dir`` (a folder) and
+    ``claude_cassette_name`` (the file name without ``.yaml``), as the fixtures give them."""
+
+    folder: Path
+    name: str
+
+
 def plan_test(
     session: SessionSettings,
     test: TestId,
     *,
     fake_marks: Iterable[Mark] = (),
     cassette_marks: Iterable[Mark] | None = None,
+    config_fixture: Mapping[str, object] | None = None,
+    cassette_name: CassetteName | None = None,
 ) -> TestPlan:
-    """Merge the sources for one test; ``cassette_marks`` is None when it has no cassette."""
+    """Merge the sources for one test; ``cassette_marks`` is None when it has no cassette.
+
+    Precedence: command line > marker (narrowest first) > ``claude_config`` > ini > default."""
     marker = marker_values("claude_fake", fake_marks)
     cassette: Path | None = None
     if cassette_marks is not None:
         given = marker_values("claude_cassette", cassette_marks)
-        marker["record_mode"] = given.get("record_mode")
-        cassette = resolve_cassette(session, test, given.get("path"))
+        path = given.pop("path", None)
+        marker.update({k: v for k, v in given.items() if k not in marker or v is not None})
+        cassette = resolve_cassette(cassette_name or default_name(session, test), path)
+    fixture = fixture_values(config_fixture or {})
     chosen = cfg.merge(
         (CLI_SOURCE, session.cli),
         (MARKER_SOURCE, marker),
+        ("claude_config", fixture),
         (INI_SOURCE, session.ini),
     )
     seed_from_marker = "seed" not in session.cli and marker.get("seed") is not None
@@ -283,21 +136,41 @@ def plan_test(
         cassette=str(cassette) if cassette is not None else None,
         record_mode=cfg.RecordMode.NONE if session.ci else chosen.record_mode,
         upstream=session.upstream or chosen.upstream,
-        retest_command=f"pytest {shlex.quote(test.nodeid)} --claude-record-mode=rewrite",
+        retest_command=retest_command(test.nodeid, ci=session.ci),
     )
     return TestPlan(config=final, cassette=cassette, recording_forced_off=forced)
 
 
-def resolve_cassette(session: SessionSettings, test: TestId, given: object) -> Path:
-    """The cassette file: as pytest-recording names it, or the marker's path below the folder."""
-    base = session.cassette_dir or test.folder / "cassettes"
-    if given is None:
-        from claude_fake.sources.cassette.store import cassette_path
+def retest_command(nodeid: str, *, ci: bool) -> str:
+    """How to re-record this test's cassette; under CI, where recording is forced off, on a
+    developer's machine instead."""
+    command = f"pytest {shlex.quote(nodeid)} --claude-record-mode=rewrite"
+    if not ci:
+        return command
+    return (
+        f"not here (CI is set, which forces record mode none) but on your machine: {command}, "
+        "then commit the cassette"
+    )
 
-        return cassette_path(base, test.module, test.name)
+
+def default_name(session: SessionSettings, test: TestId) -> CassetteName:
+    """pytest-recording's layout: ``<cassette dir or test dir/cassettes>/<module>/<Class.test>``,
+    each part made safe for the file system."""
+    from claude_fake.sources.cassette.store import cassette_path
+
+    base = session.cassette_dir or test.folder / "cassettes"
+    path = cassette_path(base, test.module, test.name)
+    return CassetteName(folder=path.parent, name=path.stem)
+
+
+def resolve_cassette(where: CassetteName, given: object) -> Path:
+    """The cassette file: ``<folder>/<name>.yaml``, or the marker's path (relative: below the
+    folder)."""
+    if given is None:
+        return where.folder / f"{where.name}.yaml"
     path = Path(str(given))
     if not path.is_absolute():
-        path = base / test.module / path
+        path = where.folder / path
     return path if path.suffix else path.with_suffix(".yaml")
 
 

@@ -40,13 +40,13 @@ def test_an_unused_reply_fails_the_test_at_teardown(pytester: pytest.Pytester) -
     result.stdout.fnmatch_lines(
         [
             "*_ ERROR at teardown of test_leftover _*",
-            "claude_fake: 2 scripted item(s) unused:",
+            "claude_fake: 2 scripted items unused:",
             "  - reply [[]text[]] stop_reason=end_turn (scripted at *test_leftover.py:2): "
             "used 0 of 1",
             "  - fault 529 overloaded_error (scripted at *test_leftover.py:3): used 0 of 1",
-            "Every reply and fault a test scripts is expected to be used.",
-            "Fix the cause above, or mark the test @pytest.mark.claude_fake(assert_all_used=False)"
-            " to skip this check. See README#scripting.",
+            "Every reply and fault a test scripts is expected to be used: remove the ones your "
+            "code does not need, script a reply that may go unused with optional=True, or mark "
+            "the test @pytest.mark.claude_fake(assert_all_used=False). See README#scripting.",
         ],
         consecutive=True,
     )
@@ -72,14 +72,15 @@ def test_a_swallowed_request_problem_fails_the_test_at_teardown(pytester: pytest
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(
         [
-            "claude_fake: 1 request problem(s):",
+            "claude_fake: 1 request problem:",
             "  - no scripted reply is left for request #2 (POST /v1/messages, last user text "
             "'What is the weather in Paris?').",
             "    This test scripted replies, so the generator is off and every answer must be "
             "scripted.",
             "    Script one more fake.reply(...), or use times=/when= to reuse replies. "
             "See README#scripting.",
-            "Each problem was answered with an HTTP 500 the SDK does not retry.",
+            "Each problem was answered with an HTTP 500 the SDK does not retry; its own lines "
+            "above say how to fix it.",
         ],
         consecutive=True,
     )
@@ -98,7 +99,16 @@ def test_a_failing_test_shows_the_problems_beside_its_failure(pytester: pytest.P
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        ["*- claude_fake -*", "claude_fake: 1 request problem(s):", "  - no scripted reply *"],
+        [
+            "*- claude_fake: requests and scripts -*",
+            "this test sent 2 requests:",
+            "  #1 POST /v1/messages 'What is the weather in Paris?' -> scripted: text 'only one' "
+            "(stop_reason end_turn)",
+            "  #2 POST /v1/messages 'What is the weather in Paris?' -> error: api_error *no "
+            "scripted reply is left for request #2 *",
+            "claude_fake: 1 request problem:",
+            "  - no scripted reply *",
+        ],
         consecutive=True,
     )
 

@@ -94,18 +94,19 @@ def test_a_miss_shows_the_cassette_the_nearest_entry_and_how_to_re_record(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*- claude_fake -*",
-            "claude_fake: 1 request problem(s):",
+            "claude_fake: 1 request problem:",
             "  - no recorded interaction matches POST /v1/messages in "
             "*/cassettes/test_miss/test_greets.yaml (record mode: none).",
             "    Closest entry #1 (POST /v1/messages) differs at $.max_tokens*",
             "    To re-record: pytest test_miss.py::test_greets --claude-record-mode=rewrite "
             "(needs ANTHROPIC_API_KEY). See README#recording.",
-            "Each problem was answered with an HTTP 500 the SDK does not retry.",
+            "Each problem was answered with an HTTP 500 the SDK does not retry; its own lines "
+            "above say how to fix it.",
         ],
         consecutive=True,
     )
-    result.stdout.fnmatch_lines(["claude_fake: 1 requests (*, 1 miss) in 1 tests; *"])
+    result.stdout.no_fnmatch_line("*assert_all_used*")
+    result.stdout.fnmatch_lines(["claude_fake: 1 request (*, 1 miss) in 1 test; *"])
 
 
 def test_the_marker_record_mode_records_a_missing_cassette(pytester: pytest.Pytester) -> None:
@@ -144,8 +145,8 @@ def test_with_ci_set_recording_is_off_with_a_note(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "claude_fake: 1 requests (*, 1 miss) in 1 tests; 0 cassettes written",
-            "claude_fake: CI is set, so recording was off: 1 tests that asked to record ran "
+            "claude_fake: 1 request (*, 1 miss) in 1 test; 0 cassettes written",
+            "claude_fake: CI is set, so recording was off: 1 test that asked to record ran "
             "with record mode none",
         ],
         consecutive=True,

@@ -86,15 +86,28 @@ def test_a_bad_marker_argument_errors_the_test_with_the_signature(
         @pytest.mark.claude_fake(validate="loose")
         def test_bad_value(claude_fake):
             pass
+
+        @pytest.mark.claude_fake(1, 2, 3, 4, 5)
+        def test_too_many(claude_fake):
+            pass
         """
     )
     result = pytester.runpytest()
-    result.assert_outcomes(errors=2)
+    result.assert_outcomes(errors=3)
     result.stdout.fnmatch_lines(
         [
-            "claude_fake: @pytest.mark.claude_fake: got an unexpected keyword argument 'sed'.",
+            "claude_fake: @pytest.mark.claude_fake: unknown setting 'sed'.",
+            "Known settings are: *",
+            "Did you mean 'seed'? Check the spelling against the options table. "
+            "See README#options.",
+        ],
+        consecutive=True,
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "claude_fake: @pytest.mark.claude_fake: too many positional arguments.",
             "The marker's signature is claude_fake(seed=None, validate=None, "
-            "assert_all_used=True).",
+            "assert_all_used=True, allow_generated=True, **settings).",
             "Fix the marker's arguments. See README#markers.",
         ],
         consecutive=True,

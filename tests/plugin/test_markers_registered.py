@@ -11,9 +11,10 @@ def test_markers_are_listed_with_their_signatures(pytester: pytest.Pytester) -> 
     result = pytester.runpytest("--markers")
     result.stdout.fnmatch_lines(
         [
-            "@pytest.mark.claude_cassette(path=None, record_mode=None): replay this test's "
-            "cassette, *",
-            "@pytest.mark.claude_fake(seed=None, validate=None, assert_all_used=True): *",
+            "@pytest.mark.claude_cassette(path=None, record_mode=None, **settings): replay this "
+            "test's cassette, *",
+            "@pytest.mark.claude_fake(seed=None, validate=None, assert_all_used=True, "
+            "allow_generated=True, **settings): *",
             "@pytest.mark.claude_live: run against the live Claude API, only with --claude-live *",
         ]
     )

@@ -46,7 +46,7 @@ def test_once_records_then_replays_without_the_upstream(pytester: pytest.Pyteste
         first = pytester.runpytest("--claude-record-mode=once", f"--claude-upstream={url}")
     first.assert_outcomes(passed=1)
     first.stdout.fnmatch_lines(
-        ["claude_fake: 1 requests (0 scripted, 0 replayed, 1 recorded, *; 1 cassettes written"]
+        ["claude_fake: 1 request (0 scripted, 0 replayed, 1 recorded, *; 1 cassette written"]
     )
     cassette = Path(pytester.path, "cassettes", "test_rec", "test_weather.yaml")
     doc = yaml.safe_load(cassette.read_text())
@@ -55,7 +55,7 @@ def test_once_records_then_replays_without_the_upstream(pytester: pytest.Pyteste
     assert "sk-ant" not in cassette.read_text()
     again = pytester.runpytest("--claude-record-mode=once")  # the upstream is gone
     again.assert_outcomes(passed=1)
-    again.stdout.fnmatch_lines(["claude_fake: 1 requests (0 scripted, 1 replayed, *"])
+    again.stdout.fnmatch_lines(["claude_fake: 1 request (0 scripted, 1 replayed, *"])
 
 
 def test_a_bad_mode_is_a_usage_error_listing_the_modes(pytester: pytest.Pytester) -> None:
