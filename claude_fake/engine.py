@@ -231,16 +231,22 @@ class FakeClaude(Builders):
             return self._cassette
 
     # -- clients ---------------------------------------------------------------------------
-    def client(self, **options: Any) -> anthropic.Anthropic:
-        """An ``anthropic.Anthropic`` wired to this engine in-process."""
+    def client(self, provider: str | None = None, **options: Any) -> anthropic.Anthropic:
+        """An ``anthropic.Anthropic`` wired to this engine in-process (or ``provider``'s)."""
         from claude_fake.faces.transport import sdk_client
+        from claude_fake.providers import clients
 
+        if provider:
+            return clients.client(self, provider, options)
         return sdk_client(self, self._client_options(options))
 
-    def async_client(self, **options: Any) -> anthropic.AsyncAnthropic:
-        """An ``anthropic.AsyncAnthropic`` wired to this engine in-process."""
+    def async_client(self, provider: str | None = None, **options: Any) -> anthropic.AsyncAnthropic:
+        """An ``anthropic.AsyncAnthropic`` wired to this engine in-process (or ``provider``'s)."""
         from claude_fake.faces.transport import async_sdk_client
+        from claude_fake.providers import clients
 
+        if provider:
+            return clients.async_client(self, provider, options)
         return async_sdk_client(self, self._client_options(options))
 
     def _client_options(self, options: dict[str, Any]) -> dict[str, Any]:

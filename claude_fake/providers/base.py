@@ -1,0 +1,164 @@
+"""What every provider face shares: the translation a face hands back (the Messages form of the
+request, and how to put the engine's answer back into the provider's wire form), and the small
+pieces they all use: JSON bodies, the Messages request, error parts, SSE events, stream mapping."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from claude_fake.model import FakeRequest, FakeResponse
+from claude_fake.wire.jsontext import compact
+
+# Headers that carry behaviour (retries, ids, limits) from the engine's answer to every provider's.
+CARRIED = ("retry-after", "retry-after-ms", "x-should-retry", "request-id")
+MESSAGES_PATH = "/v1/messages"
+COUNT_TOKENS_PATH = "/v1/messages/count_tokens"
+
+Adapt = Callable[[FakeResponse], FakeResponse]
+Event = tuple[str, bytes]  # (SSE event name, its data bytes)
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """A provider request as the engine sees it, and how its answer goes back on the wire."""
+
+    request: FakeRequest
+    adapt: Adapt
+
+
+def same(response: FakeResponse) -> FakeResponse:
+    """The answer unchanged: providers that proxy the first-party wire form."""
+    return response
+
+
+def json_body(raw: bytes) -> Any:
+    """The parsed JSON of ``raw``; None when it is absent or not JSON."""
+    try:
+        return json.loads(raw) if raw else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def messages_request(
+    request: FakeRequest,
+    *,
+    provider: str,
+    path: str,
+    body: Any = None,
+    headers: Mapping[str, str] | None = None,
+    drop: Iterable[str] = (),
+    query: str = "",
+) -> FakeRequest:
+    """``request`` re-addressed to the Messages API: its path, body (re-encoded) and headers."""
+    merged = {k: v for k, v in request.headers.items() if k not in drop}
+    merged.update(headers or {})
+    raw = request.raw if body is None else compact(body).encode()
+    return FakeRequest(
+        method=request.method,
+        path=path,
+        query=query,
+        headers=merged,
+        raw=raw,
+        root_path=request.root_path,
+        provider=provider,
+    )
+
+
+def rerouted(
+    request: FakeRequest, provider: str, path: str, headers: Mapping[str, str] | None = None
+) -> Translation:
+    """A first-party request under a provider's prefix: the same body at ``path``, answered
+    in the first-party wire form."""
+    out = messages_request(
+        request, provider=provider, path=path, headers=headers, query=request.query
+    )
+    return Translation(out, same)
+
+
+def error_parts(response: FakeResponse) -> tuple[str, str] | None:
+    """(error type, message) of an error answer in the API's envelope; None for a success."""
+    if response.status < 400:
+        return None
+    payload = response.payload
+    error = payload.get("error") if isinstance(payload, dict) else None
+    if not isinstance(error, dict):
+        return "api_error", f"Error code: {response.status}"
+    return str(error.get("type", "api_error")), str(error.get("message", ""))
+
+
+def carried(response: FakeResponse) -> dict[str, str]:
+    """The behaviour headers of ``response`` (retry hints, request id, rate limits)."""
+    return {
+        k: v
+        for k, v in response.headers.items()
+        if k in CARRIED or k.startswith("anthropic-ratelimit-")
+    }
+
+
+def json_answer(
+    response: FakeResponse, status: int, payload: Any, headers: Mapping[str, str]
+) -> FakeResponse:
+    """``response`` with a new status, JSON body and headers (source, plan and drop kept)."""
+    return replace(
+        response,
+        status=status,
+        headers={"content-type": "application/json", **headers},
+        body=compact(payload).encode(),
+        chunks=None,
+    )
+
+
+def sse_event(chunk: bytes) -> Event | None:
+    """The (name, data) of one whole SSE event as the engine writes it; None for none."""
+    name, data = b"", b""
+    for line in chunk.split(b"\n"):
+        if line.startswith(b"event:"):
+            name = line[6:].strip()
+        elif line.startswith(b"data:"):
+            data = line[5:].strip() if not data else data + b"\n" + line[5:].strip()
+    if not data:
+        return None
+    return name.decode() or "message", data
+
+
+class SseSplitter:
+    """SSE events out of byte chunks cut anywhere (a recording passes upstream bytes through)."""
+
+    def __init__(self) -> None:
+        self._pending = b""
+
+    def feed(self, chunk: bytes) -> list[Event]:
+        """The events completed by ``chunk``."""
+        text = (self._pending + chunk).replace(b"\r\n", b"\n")
+        *whole, self._pending = text.split(b"\n\n")
+        return [event for block in whole if (event := sse_event(block)) is not None]
+
+
+def map_stream(
+    response: FakeResponse,
+    convert: Callable[[list[Event]], bytes],
+    headers: Mapping[str, str],
+) -> FakeResponse:
+    """``response``'s stream with each chunk's events converted by ``convert`` (one chunk out
+    per chunk in, so ``after_events`` still counts the events on the wire); a mid-stream error
+    event of the plan is converted too."""
+    assert response.chunks is not None
+    chunks: Iterable[bytes]
+    if isinstance(response.chunks, list):
+        splitter = SseSplitter()
+        chunks = [convert(splitter.feed(chunk)) for chunk in response.chunks]
+    else:
+        chunks = _mapped(response.chunks, convert)
+    plan = response.plan
+    if plan.error_event is not None:
+        plan = replace(plan, error_event=convert(SseSplitter().feed(plan.error_event)))
+    return replace(response, headers=headers, chunks=chunks, plan=plan)
+
+
+def _mapped(chunks: Iterable[bytes], convert: Callable[[list[Event]], bytes]) -> Iterator[bytes]:
+    splitter = SseSplitter()
+    for chunk in chunks:
+        yield convert(splitter.feed(chunk))
