@@ -45,6 +45,7 @@ def record_json(request: FakeRequest, entry_id: int | None = None) -> dict[str, 
         "stream": request.stream,
         "attempt": request.attempt,
         "source": request.source,
+        "provider": request.provider,
         "response": request.response,
     }
 

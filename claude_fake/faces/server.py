@@ -20,6 +20,7 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+from claude_fake import providers
 from claude_fake.faces import scripting
 from claude_fake.faces.access_log import install_redaction, line, request_logger
 from claude_fake.faces.banner import base_url, bind
@@ -142,9 +143,9 @@ class App:
         )
         if engine.may_block:  # may wait on the upstream: in the server's own pool
             loop = asyncio.get_running_loop()
-            response = await loop.run_in_executor(self.pool, engine.handle, request)
+            response = await loop.run_in_executor(self.pool, providers.answer, engine, request)
         else:
-            response = engine.handle(request)
+            response = providers.answer(engine, request)  # a provider's face, or engine.handle
         await deliver(send, receive, redacted(response), self.pool)
         return response.source.value
 
