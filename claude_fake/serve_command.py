@@ -191,8 +191,11 @@ def _flags() -> tuple[tuple[str, dict[str, Any]], ...]:
 
 def add_flags(parser: argparse.ArgumentParser) -> None:
     """Add every ``serve`` flag to ``parser``."""
+    from claude_fake.sources.cassette import serve_flags
+
     for flag, options in _flags():
         parser.add_argument(flag, **options)
+    serve_flags.add_flags(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -237,6 +240,7 @@ def _refuse_open_recording(args: argparse.Namespace) -> None:
 
 def _engine(args: argparse.Namespace) -> FakeClaude:
     from claude_fake.engine import FakeClaude
+    from claude_fake.sources.cassette import serve_flags
 
     fake = FakeClaude(
         args.seed,
@@ -248,6 +252,7 @@ def _engine(args: argparse.Namespace) -> FakeClaude:
         replay_timing=args.replay_timing,
         assert_all_used=False,
         journal_size=args.journal_size,
+        **serve_flags.settings(args),
     )
     _script(fake, args.reply, args.replies)
     return fake
