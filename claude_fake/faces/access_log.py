@@ -4,7 +4,9 @@ default), and never an ``sk-ant-`` key, in its own lines or in uvicorn's."""
 from __future__ import annotations
 
 import logging
+import sys
 import time
+from typing import Any
 
 from claude_fake.wire.credentials import REDACTED, SECRET
 
@@ -37,11 +39,23 @@ def install_redaction() -> None:
         logging.getLogger(name).addFilter(_REDACT)
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a line is logged (pytest swaps it per test)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def request_logger() -> logging.Logger:
     """The logger of ``--log-requests``: one line per request, to stderr."""
     logger = logging.getLogger(LOGGER)
     if not logger.handlers:
-        handler = logging.StreamHandler()
+        handler = _Stderr()
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
     logger.setLevel(logging.INFO)

@@ -11,7 +11,7 @@ from claude_fake.errors import ConfigError
 
 
 def bind(host: str, port: int) -> socket.socket:
-    """A listening-ready TCP socket on ``host``:``port``; ConfigError says why it cannot be."""
+    """A listening TCP socket on ``host``:``port``; a one-line ConfigError says why it cannot be."""
     if not 0 <= port <= 65535:
         raise ConfigError(f"--port {port} is not a TCP port: give 1-65535, or 0 for a free one.")
     try:
@@ -27,6 +27,7 @@ def bind(host: str, port: int) -> socket.socket:
         if sys.platform != "win32":  # as uvicorn: restart at once on a port in TIME_WAIT
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
+        sock.listen(2048)  # connections wait in the backlog from now on, even before uvicorn runs
     except OSError as exc:
         sock.close()
         raise _bind_error(host, port, exc) from None

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+import resource
+import select
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import anthropic
@@ -122,3 +126,154 @@ def test_missing_replies_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith(f"claude_fake: --replies {missing}: cannot read it as JSON")
     assert err[1] == 'Give a JSON list of reply objects, e.g. [{"content": "Hello"}].'
+
+
+# -- a server safe to leave running and to expose --------------------------------------------
+
+
+@contextmanager
+def serving(*flags: str, nofile: int | None = None) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``claude-fake serve --port 0 FLAGS`` in its own process; yields the URL its banner shows."""
+
+    def limit() -> None:
+        if nofile is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "claude_fake.cli", "serve", "--port", "0", *flags],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=limit,
+    )
+    try:
+        assert proc.stderr is not None
+        ready, _, _ = select.select([proc.stderr], [], [], 30)
+        first = proc.stderr.readline() if ready else ""
+        found = re.fullmatch(r"claude-fake \S+ serving on (http://127\.0\.0\.1:(\d+))\n", first)
+        assert found, f"no banner: {first!r}"
+        assert found.group(2) != "0"
+        yield found.group(1), proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+def _run(*argv: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "claude_fake.cli", *argv]
+    return subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+
+
+def test_every_serve_flag_has_help_and_a_default() -> None:
+    shown = _run("serve", "--help").stdout
+    flags = re.findall(r"^  (--[a-z-]+)", shown, flags=re.MULTILINE)
+    assert len(flags) >= 18
+    entries = re.split(r"\n  (?=--)", shown.split("options:", 1)[1])
+    for entry in entries[2:]:  # after -h/--help
+        text = " ".join(entry.split())
+        assert "default" in text, f"no default shown: {text}"
+    for words in ("(default: 8787)", "(default: 10000)", "(default: quiet)", "(default: 10.0 s)"):
+        assert words in " ".join(shown.split())
+
+
+def test_port_zero_shows_the_port_chosen() -> None:
+    with serving() as (url, _):
+        assert httpx2.get(f"{url}/_fake/health").json() == {"status": "ok"}
+
+
+def test_a_port_in_use_is_one_clear_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = _run("serve", "--port", str(port))
+    assert done.returncode == 2
+    assert "serving on" not in done.stderr
+    assert done.stderr.splitlines() == [
+        f"claude_fake: cannot serve on 127.0.0.1:{port}: the port is in use (another process "
+        "listens on it); stop it, or pick another port (--port 0 picks a free one)."
+    ]
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_that_is_not_one_is_refused(port: str) -> None:
+    done = _run("serve", "--port", port)
+    assert done.returncode == 2
+    assert "serving on" not in done.stderr
+    assert "argument --port" in done.stderr.splitlines()[-1]
+
+
+def test_quiet_by_default_and_one_line_per_request_when_asked() -> None:
+    with serving() as (url, proc):
+        httpx2.get(f"{url}/_fake/health")
+        proc.terminate()
+        rest = proc.communicate(timeout=10)[1]
+    assert "/_fake/health" not in rest
+    with serving("--log-requests") as (url, proc):
+        client = anthropic.Anthropic(base_url=url, api_key="k", max_retries=0)
+        client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=8, messages=[{"role": "user", "content": "hi"}]
+        )
+        httpx2.get(f"{url}/_fake/requests?after=0&limit=5")
+        httpx2.get(f"{url}/_fake/health", headers={"host": "elsewhere.example"})
+        proc.terminate()
+        rest = proc.communicate(timeout=10)[1]
+    lines = [line for line in rest.splitlines() if " /" in line]
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+    expected = [
+        ("POST", "/v1/messages", 200, "generated"),
+        ("GET", r"/_fake/requests\?after=0&limit=5", 200, "scripting"),
+        ("GET", "/_fake/health", 403, "refused"),
+    ]
+    assert len(lines) == 3, rest
+    for line, fields in zip(lines, expected, strict=True):
+        method, path, status, source = fields
+        pattern = rf"{stamp} {method} {path} {status} {source} \d+\.\dms 127\.0\.0\.1:\d+"
+        assert re.fullmatch(pattern, line), line
+
+
+def test_allow_host_and_the_key_over_the_command_line() -> None:
+    with serving("--allow-host", "fake.test", "--require-api-key", "sk-ant-k") as (url, _):
+        assert httpx2.get(f"{url}/_fake/health", headers={"host": "fake.test"}).status_code == 200
+        assert httpx2.get(f"{url}/_fake/health", headers={"host": "other.test"}).status_code == 403
+        assert httpx2.get(f"{url}/_fake/requests").status_code == 401
+        keyed = httpx2.get(f"{url}/_fake/requests", headers={"authorization": "Bearer sk-ant-k"})
+        assert keyed.status_code == 200
+
+
+def test_journal_size_over_the_command_line() -> None:
+    with serving("--journal-size", "3") as (url, _):
+        client = anthropic.Anthropic(base_url=url, api_key="k", max_retries=0)
+        for n in range(5):
+            client.messages.create(
+                model="claude-sonnet-4-6",
+                max_tokens=8,
+                messages=[{"role": "user", "content": f"q{n}"}],
+            )
+        page = httpx2.get(f"{url}/_fake/requests?after=0").json()
+    assert [r["text"] for r in page["requests"]] == ["q2", "q3", "q4"]
+    assert page["dropped"] == 2
+
+
+def test_idle_sockets_under_a_256_descriptor_limit_do_not_stop_real_requests() -> None:
+    """The probe's case: 300 idle sockets against a server limited to 256 descriptors."""
+    with serving(nofile=256) as (url, _):
+        host, port = url.removeprefix("http://").split(":")
+        idle = []
+        try:
+            for _ in range(300):
+                idle.append(socket.create_connection((host, int(port)), timeout=5))
+            time.sleep(0.2)
+            client = anthropic.Anthropic(base_url=url, api_key="k", max_retries=0, timeout=10)
+            for n in range(3):
+                message = client.messages.create(
+                    model="claude-sonnet-4-6",
+                    max_tokens=8,
+                    messages=[{"role": "user", "content": f"real {n}"}],
+                )
+                assert message.content
+        finally:
+            for sock in idle:
+                sock.close()
