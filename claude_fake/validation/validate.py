@@ -11,7 +11,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from claude_fake.config import ValidateMode
-from claude_fake.validation import rules
+from claude_fake.validation import constraints, rules
 from claude_fake.validation.fastcheck import Check, compile_schema
 from claude_fake.validation.rules import Path
 
@@ -168,8 +168,7 @@ def _from_errors(errors: Iterable[ValidationError], prefix: Path) -> Violation |
 def _schema(endpoint: Endpoint, beta: bool) -> Mapping[str, Any]:
     name = f"{endpoint}_beta.json" if beta else f"{endpoint}.json"
     text = (resources.files(__package__) / "schemas" / name).read_text(encoding="utf-8")
-    loaded: Mapping[str, Any] = json.loads(text)
-    return loaded
+    return constraints.tightened(json.loads(text))
 
 
 @functools.cache

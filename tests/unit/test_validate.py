@@ -301,6 +301,20 @@ REJECTED: list[tuple[str, str, object, dict[str, Any], str]] = [
         {"version": NEW},
         "requests.0.params.temperature: Extra inputs are not permitted",
     ),
+    (  # extra inputs are refused at every depth (pi#7938: tools.3.cache_control)
+        "tool-extra-field",
+        "messages",
+        body(tools=[{**TOOL, "x-vendor": 1}]),
+        {},
+        "tools.0.custom.x-vendor: Extra inputs are not permitted",
+    ),
+    (
+        "content-block-extra-field",
+        "messages",
+        body(messages=[user(text(x=1))]),
+        {},
+        "messages.0.content.0.text.x: Extra inputs are not permitted",
+    ),
 ]
 
 
@@ -336,8 +350,6 @@ ACCEPTED: list[tuple[str, str, object, dict[str, Any]]] = [
     ("tool-name-128", "messages", body(tools=[{**TOOL, "name": "a" * 128}]), {}),
     ("tool-type-custom", "messages", body(tools=[{**TOOL, "type": "custom"}]), {}),
     ("tool-type-null", "messages", body(tools=[{**TOOL, "type": None}]), {}),
-    ("tool-extra-field", "messages", body(tools=[{**TOOL, "x-vendor": 1}]), {}),
-    ("content-block-extra-field", "messages", body(messages=[user(text(x=1))]), {}),
     (
         "server-tool-any-name",
         "messages",
