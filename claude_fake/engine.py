@@ -87,7 +87,7 @@ class FakeClaude(Builders):
     def __repr__(self) -> str:
         default, config = FakeConfig(), self.config
         changed = [
-            f"{name}={getattr(config, name)!r}"
+            f"{name}={getattr(getattr(config, name), 'value', getattr(config, name))!r}"
             for name in ("seed", "validate", "cassette", "record_mode", "allow_generated")
             if getattr(config, name) != getattr(default, name)
         ]
