@@ -80,6 +80,32 @@ def user_citations(body: Mapping[str, Any]) -> Problem | None:
     return None
 
 
+EMPTY_MESSAGE = (
+    "all messages must have non-empty content except for the optional final assistant message"
+)
+EMPTY_TEXT = "text content blocks must be non-empty"
+
+
+def non_empty_content(body: Mapping[str, Any]) -> Problem | None:
+    """Messages and text blocks are not empty (real 400s quoted in anthropics/claude-code#59812,
+    aliasrobotics/cai#182); only a final assistant message may be empty (a prefill)."""
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return None
+    last = len(messages) - 1
+    for i, message in enumerate(messages):
+        content = message.get("content") if isinstance(message, dict) else None
+        final_prefill = i == last and message.get("role") == "assistant"
+        if content in ("", []) and not final_prefill:
+            return ("messages", i), EMPTY_MESSAGE
+        if isinstance(content, list) and any(
+            isinstance(block, dict) and block.get("type") == "text" and block.get("text") == ""
+            for block in content
+        ):
+            return ("messages",), EMPTY_TEXT
+    return None
+
+
 def batch_size(body: object) -> Problem | None:
     """At most 100 000 requests in a batch (the schema says so too; this answers fast)."""
     requests = body.get("requests") if isinstance(body, dict) else None
@@ -113,7 +139,7 @@ def cache_breakpoints(body: Mapping[str, Any]) -> Problem | None:
 
 Rule = Callable[[Mapping[str, Any]], Problem | None]
 MESSAGES_ONLY: tuple[Rule, ...] = (compaction_with_context_management,)  # count_tokens ignores it
-ALWAYS: tuple[Rule, ...] = (thinking_budget, cache_breakpoints)
+ALWAYS: tuple[Rule, ...] = (thinking_budget, non_empty_content, cache_breakpoints)
 NEW_VERSION_ONLY: tuple[Rule, ...] = (assistant_documents, user_citations)
 
 
