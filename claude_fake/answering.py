@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claude_fake.api import routes
+from claude_fake.api import held, routes
 from claude_fake.config import FakeConfig
 from claude_fake.errors import CassetteMismatch, ClaudeFakeError, UnusedScript
 from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
@@ -22,6 +22,7 @@ def answer(
     request_id: str,
     config: FakeConfig,
     sources: tuple[chain.FaultSource, Sequence[chain.Source]],
+    holder: held.Holder,
 ) -> tuple[FakeRequest, FakeResponse]:
     """The request as admitted (its body parsed) and its answer; raises ClaudeFakeError."""
     found = routes.route(request.method, request.path)
@@ -41,9 +42,13 @@ def answer(
     )
     if refused is not None:
         return request, refused
-    call = chain.Call(request=request, endpoint=endpoint, params=params, request_id=request_id)
     fault_source, rest = sources
-    return request, chain.decide(call, fault_source, rest)
+
+    def decide(admitted: FakeRequest) -> FakeResponse:
+        call = chain.Call(request=admitted, endpoint=endpoint, params=params, request_id=request_id)
+        return chain.decide(call, fault_source, rest)
+
+    return held.answer(holder, request, endpoint, request_id, decide, config.validate)
 
 
 def unexpected(request: FakeRequest, exc: Exception) -> ClaudeFakeError:

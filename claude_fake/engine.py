@@ -24,6 +24,8 @@ from claude_fake.sources.generator.drafter import Drafter
 from claude_fake.sources.unscripted import Unscripted
 from claude_fake.state.batches import BatchStore
 from claude_fake.state.clock import Clock
+from claude_fake.state.files import FileStore
+from claude_fake.state.threads import Threads
 from claude_fake.wire import ids
 
 if TYPE_CHECKING:
@@ -66,6 +68,7 @@ class FakeClaude(Builders):
         self._upstream_key = key if key and key != FAKE_KEY else None  # before claude_env
         self.clock = Clock()
         self.batches = BatchStore(delay=self.config.batch_delay)
+        self.threads, self.files = Threads(), FileStore(self.new_id, self.clock.now)
         self.clock.on_advance(lambda now: self.batches.process(self.handle, now))
         self._messages = Messages(seed=self.config.seed, clock=self.clock, new_id=self.new_id)
         self._replies = replies.ReplyBook()
@@ -186,6 +189,8 @@ class FakeClaude(Builders):
             self.journal.clear()
             self._messages.forget()
             self.batches = BatchStore(delay=self.batches.delay)
+            self.threads.forget()
+            self.files.clear()
 
     def close(self) -> None:
         """Release what the engine holds open (the cassette's upstream client, when recording)."""
@@ -274,7 +279,9 @@ class FakeClaude(Builders):
         """Answer one HTTP request. Never raises: every failure is an HTTP answer."""
         request_id = self.new_id("req")
         try:
-            request, response = answering.answer(request, request_id, self.config, self._sources)
+            request, response = answering.answer(
+                request, request_id, self.config, self._sources, self
+            )
         except Exception as exc:  # ours (a script, a miss) or a bug: answer it, never crash
             error = exc if isinstance(exc, ClaudeFakeError) else answering.unexpected(request, exc)
             self.journal.problem(str(error).removeprefix("claude_fake: "))

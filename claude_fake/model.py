@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ class FakeRequest:
     """One HTTP request as the fake saw it. ``body`` is the parsed JSON (None when absent or bad).
 
     ``response`` is filled in on the copy kept in ``FakeClaude.requests``: what was answered.
+    ``sent`` is the body as the client sent it when the fake answered another one: a thread
+    ``continue`` (``state.threads``) is answered as its whole conversation, in ``body``.
     """
 
     method: str
@@ -44,6 +47,7 @@ class FakeRequest:
     source: AnsweredBy | None = None
     root_path: str = ""
     provider: str | None = None  # the cloud face it came through ("vertex", "bedrock", ...)
+    sent: JSON = None  # the body as sent, when ``body`` is a thread's whole conversation
 
     def __repr__(self) -> str:
         """One line: method, path, model, stream, last user text, and what answered."""
@@ -75,7 +79,12 @@ class FakeRequest:
             source=self.source,
             root_path=self.root_path,
             provider=self.provider,
+            sent=self.sent,
         )
+
+    def with_sent(self, sent: JSON) -> FakeRequest:
+        """This request noting ``sent``, the body as the client sent it."""
+        return dataclasses.replace(self, sent=sent)
 
     @property
     def params(self) -> dict[str, list[str]]:

@@ -21,6 +21,11 @@ ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("DELETE", re.compile(r"/v1/messages/batches/(?P<id>[^/]+)"), "batches.delete"),
     ("POST", re.compile(r"/v1/messages/batches/(?P<id>[^/]+)/cancel"), "batches.cancel"),
     ("GET", re.compile(r"/v1/messages/batches/(?P<id>[^/]+)/results"), "batches.results"),
+    ("POST", re.compile(r"/v1/files"), "files.upload"),
+    ("GET", re.compile(r"/v1/files"), "files.list"),
+    ("GET", re.compile(r"/v1/files/(?P<id>[^/]+)"), "files.get"),
+    ("DELETE", re.compile(r"/v1/files/(?P<id>[^/]+)"), "files.delete"),
+    ("GET", re.compile(r"/v1/files/(?P<id>[^/]+)/content"), "files.content"),
 )
 ENDPOINTS = tuple(dict.fromkeys(name for _, _, name in ROUTES))
 FAMILIES = tuple(dict.fromkeys(name.partition(".")[0] for name in ENDPOINTS))

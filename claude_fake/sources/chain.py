@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from claude_fake.api import batches, models
+from claude_fake.api import batches, files, models
 from claude_fake.api.messages import Messages
 from claude_fake.api.routes import not_found
 from claude_fake.errors import ScenarioExhausted
@@ -137,13 +137,19 @@ class CassetteClaim:
     def claim(self, call: Call) -> FakeResponse | None:
         if self._cassette is None:
             return None
-        return self._cassette().claim(call.request, call.request_id)
+        request = call.request  # a thread `continue` as it was sent, not its whole conversation
+        sent = request if request.sent is None else request.with_body(request.sent)
+        return self._cassette().claim(sent, call.request_id)
+
+
+class Host(batches.BatchHost, files.FileHost, Protocol):
+    """What the generator's endpoints use of the engine."""
 
 
 class Generator:
     """The seeded default: answers every endpoint as the API would, from the fake's own state."""
 
-    def __init__(self, api: Messages, host: batches.BatchHost, drafter: Drafter) -> None:
+    def __init__(self, api: Messages, host: Host, drafter: Drafter) -> None:
         self._api, self._host, self._drafter = api, host, drafter
 
     def claim(self, call: Call) -> FakeResponse | None:
@@ -157,6 +163,8 @@ class Generator:
             return models.listing(request, request_id)
         if endpoint == "models.get":
             return models.retrieve(request, request_id, call.params["id"])
+        if endpoint in files.HANDLERS:
+            return files.HANDLERS[endpoint](self._host.files, request, request_id, call.params)
         handler = batches.HANDLERS.get(endpoint)
         if handler is None:
             return not_found(request, request_id)

@@ -18,6 +18,7 @@ BODY_KINDS: Mapping[str, Literal["messages", "count_tokens", "batches"]] = {
     "batches.create": "batches",
 }
 WITH_BODY = ("POST", "PUT", "PATCH")
+NOT_JSON = ("files.upload",)  # multipart/form-data: read by its endpoint (state/files.py)
 MODEL_ENDPOINTS = ("messages", "count_tokens")
 
 
@@ -42,7 +43,12 @@ def admit(
         require_api_key=require_api_key,
         mode=mode,
     )
-    if violation is None and request.method in WITH_BODY and request.raw:
+    if (
+        violation is None
+        and request.method in WITH_BODY
+        and request.raw
+        and endpoint not in NOT_JSON
+    ):
         body = jsonbody.parse(request.raw)
         if isinstance(body, jsonbody.BadJson):
             return request, api_error(400, "invalid_request_error", body.message, request_id)
