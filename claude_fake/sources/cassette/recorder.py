@@ -11,7 +11,9 @@ bug of the fake: no connection, a body that cannot be decoded, a stream the upst
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,12 +164,29 @@ class Recorder:
             events = self._events(request, response)
             return Upstream(status=status, reason=reason, headers=kept, events=events)
         try:
-            body = response.read()
-        except self._http.HTTPError as exc:
-            raise self._fault(request, "its answer could not be read", exc) from None
+            body = self._body(request, response)
         finally:
             response.close()
         return Upstream(status=status, reason=reason, headers=kept, body=body)
+
+    def _body(self, request: FakeRequest, response: Any) -> bytes:
+        """The whole body, decoded strictly (a gzip body is checked to its CRC), and checked to
+        parse when it says it is JSON: a broken answer is the upstream's fault, never recorded."""
+        try:
+            raw = b"".join(response.iter_raw())
+        except self._http.HTTPError as exc:
+            raise self._fault(request, "its answer could not be read", exc) from None
+        encoding = response.headers.get("content-encoding", "").lower()
+        try:
+            if "gzip" in encoding:
+                raw = gzip.decompress(raw)
+            elif "deflate" in encoding:
+                raw = zlib.decompress(raw)
+            if "json" in response.headers.get("content-type", "") and raw.strip():
+                json.loads(raw)
+        except (OSError, EOFError, zlib.error, ValueError) as exc:
+            raise self._fault(request, f"its {encoding or 'JSON'} body is broken", exc) from None
+        return bytes(raw)
 
     def _fault(self, request: FakeRequest, what: str, exc: BaseException) -> UpstreamFault:
         return UpstreamFault(
