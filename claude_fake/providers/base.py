@@ -90,12 +90,13 @@ def error_parts(response: FakeResponse) -> tuple[str, str] | None:
 
 
 def carried(response: FakeResponse) -> dict[str, str]:
-    """The behaviour headers of ``response`` (retry hints, request id, rate limits)."""
-    return {
-        k: v
-        for k, v in response.headers.items()
-        if k in CARRIED or k.startswith("anthropic-ratelimit-")
-    }
+    """The behaviour headers of ``response``: retry hints, request id, and on an error the rate
+    limits."""
+    headers = response.headers
+    out = {name: headers[name] for name in CARRIED if name in headers}
+    if response.status >= 400:
+        out.update((k, v) for k, v in headers.items() if k.startswith("anthropic-ratelimit-"))
+    return out
 
 
 def json_answer(
@@ -124,6 +125,20 @@ def sse_event(chunk: bytes) -> Event | None:
     return name.decode() or "message", data
 
 
+def whole_event(chunk: bytes) -> list[Event]:
+    """The events of a chunk holding whole events; one as the engine writes it
+    (``event: NAME\ndata: JSON\n\n``) is taken apart without a scan."""
+    end = chunk.find(b"\n")
+    if (
+        chunk[:7] == b"event: "
+        and chunk[end : end + 7] == b"\ndata: "
+        and chunk.find(b"\n", end + 1) == len(chunk) - 2
+        and chunk[-1:] == b"\n"
+    ):
+        return [(chunk[7:end].decode(), chunk[end + 7 : -2])]
+    return SseSplitter().feed(chunk)
+
+
 class SseSplitter:
     """SSE events out of byte chunks cut anywhere (a recording passes upstream bytes through)."""
 
@@ -147,9 +162,8 @@ def map_stream(
     event of the plan is converted too."""
     assert response.chunks is not None
     chunks: Iterable[bytes]
-    if isinstance(response.chunks, list):
-        splitter = SseSplitter()
-        chunks = [convert(splitter.feed(chunk)) for chunk in response.chunks]
+    if isinstance(response.chunks, list):  # the engine's own: one whole event per chunk
+        chunks = [convert(whole_event(chunk)) for chunk in response.chunks]
     else:
         chunks = _mapped(response.chunks, convert)
     plan = response.plan

@@ -176,6 +176,8 @@ def _success_headers(response: FakeResponse) -> dict[str, str]:
 
 
 def _frames(events: list[Event], usage: Mapping[str, Any]) -> bytes:
+    if len(events) == 1 and events[0][0] not in ("error", "message_stop"):
+        return eventstream.chunk(events[0][1])  # the common case: one plain event
     out = b""
     for name, data in events:
         if name == "error":
@@ -191,11 +193,11 @@ def _frames(events: list[Event], usage: Mapping[str, Any]) -> bytes:
 
 def _with_metrics(data: bytes, usage: Mapping[str, Any]) -> bytes:
     """``message_stop`` as Bedrock ends a stream: with ``amazon-bedrock-invocationMetrics``."""
-    event = json.loads(data)
-    event["amazon-bedrock-invocationMetrics"] = {
+    metrics = {
         "inputTokenCount": usage.get("input_tokens", 0),
         "outputTokenCount": usage.get("output_tokens", 0),
         "invocationLatency": 0,
         "firstByteLatency": 0,
     }
-    return json.dumps(event, separators=(",", ":")).encode()
+    head = data.rstrip()[:-1].rstrip()  # the event object without its closing brace
+    return head + b',"amazon-bedrock-invocationMetrics":' + compact(metrics).encode() + b"}"

@@ -117,3 +117,19 @@ def async_client(
 ) -> anthropic.AsyncAnthropic:
     """The SDK's async client for ``provider`` (``AsyncAnthropicVertex``, ...)."""
     return cast("anthropic.AsyncAnthropic", _build(engine, provider, options, asynchronous=True))
+
+
+def openai_client(engine: Engine, *, asynchronous: bool = False, **options: Any) -> Any:
+    """An ``openai.OpenAI`` (or ``AsyncOpenAI``) pointed at the compatibility layer of
+    ``engine``, in-process (needs the ``openai`` package)."""
+    import openai
+
+    from claude_fake.faces.transport import async_transport, http_module, sync_transport
+
+    handler, http = ProviderHandler(engine), http_module()
+    defaults = {"api_key": FAKE_TOKEN, "base_url": f"{engine.origin}/v1/"}
+    if asynchronous:
+        transport = http.AsyncClient(transport=async_transport(handler))
+        return openai.AsyncOpenAI(**{**defaults, "http_client": transport, **options})
+    transport = http.Client(transport=sync_transport(handler))
+    return openai.OpenAI(**{**defaults, "http_client": transport, **options})

@@ -10,9 +10,9 @@ an error is an ``exception`` message whose ``:exception-type`` names the member 
 
 from __future__ import annotations
 
-import base64
 import struct
-import zlib
+from binascii import b2a_base64
+from zlib import crc32
 
 from claude_fake.wire.jsontext import compact
 
@@ -33,21 +33,25 @@ def header_block(headers: dict[str, str]) -> bytes:
 _CHUNK_HEADERS = header_block(
     {":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"}
 )
+_CHUNK_HEADERS_LENGTH = len(_CHUNK_HEADERS)
+_CHUNK_FIXED = 12 + _CHUNK_HEADERS_LENGTH + 4  # prelude, headers, message CRC
+_pack1 = struct.Struct(">I").pack
+_pack2 = struct.Struct(">II").pack
 
 
 def frame(headers: bytes, payload: bytes) -> bytes:
     """One event-stream message: prelude with its CRC, headers, payload, message CRC."""
-    total = 12 + len(headers) + len(payload) + 4
-    prelude = struct.pack(">II", total, len(headers))
-    prelude += struct.pack(">I", zlib.crc32(prelude))
-    body = prelude + headers + payload
-    return body + struct.pack(">I", zlib.crc32(body))
+    prelude = _pack2(12 + len(headers) + len(payload) + 4, len(headers))
+    body = prelude + _pack1(crc32(prelude)) + headers + payload
+    return body + _pack1(crc32(body))
 
 
 def chunk(event_data: bytes) -> bytes:
     """A ``chunk`` message carrying one Messages stream event's JSON (base64 in ``bytes``)."""
-    payload = b'{"bytes":"' + base64.b64encode(event_data) + b'"}'
-    return frame(_CHUNK_HEADERS, payload)
+    payload = b'{"bytes":"' + b2a_base64(event_data, newline=False) + b'"}'
+    prelude = _pack2(_CHUNK_FIXED + len(payload), _CHUNK_HEADERS_LENGTH)
+    body = prelude + _pack1(crc32(prelude)) + _CHUNK_HEADERS + payload
+    return body + _pack1(crc32(body))
 
 
 def exception(exception_type: str, message: str) -> bytes:
