@@ -36,7 +36,11 @@ OWN = {  # group -> script printing one JSON line of figures with --json
     "startup": "bench_startup.py",
     "memory": "bench_memory.py",
 }
-SCRIPTS = ("bench_cassette.py", "bench_stateful.py")  # written beside ours; run when present
+SCRIPTS = (
+    "bench_cassette.py",
+    "bench_stateful.py",
+    "bench_providers.py",
+)  # written beside ours; run when present
 _LINE = re.compile(r"^\s*(?P<label>[^:]+?)\s*:\s*(?P<value>-?[\d.,]+)\s*(?P<unit>[A-Za-zµ/%]*)")
 
 
