@@ -53,7 +53,8 @@ BEDROCK = FakeRequest(
 def served(handler: ProviderHandler, request: FakeRequest) -> int:
     """Answer ``request`` and produce every byte of its stream; the byte count."""
     response = handler.handle(request)
-    assert response.status == 200 and response.chunks is not None, response.body[:300]
+    assert response.status == 200, response.body[:300]
+    assert response.chunks is not None
     return sum(len(chunk) for chunk in response.chunks)
 
 
