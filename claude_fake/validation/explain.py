@@ -33,6 +33,11 @@ def _any_of(
 ) -> Iterator[ValidationError]:
     """jsonschema's anyOf, dispatching on the x-discriminator tag when the schema has one."""
     disc = schema.get("x-discriminator")
+    others = [i for i, branch in enumerate(branches) if branch != {"type": "null"}]
+    if instance is not None and len(others) == 1 < len(branches):
+        # Optional[X] (pydantic's nullable schema): a non-null value answers to X alone
+        yield from validator.descend(instance, branches[others[0]], schema_path=others[0])
+        return
     if disc is None or not isinstance(instance, dict):
         yield from _first_valid(validator, branches, instance, range(len(branches)))
         return
