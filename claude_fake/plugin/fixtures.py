@@ -68,7 +68,8 @@ def _plan(request: pytest.FixtureRequest, config_fixture: object) -> pc.TestPlan
             cassette_name=where,
         )
     except ConfigError as exc:
-        _fail(exc)
+        problem = exc
+    _fail(problem)  # outside the except: no "During handling" chain in the report
 
 
 @pytest.fixture(scope="module")
@@ -182,10 +183,13 @@ def claude_server(request: pytest.FixtureRequest, claude_fake: FakeClaude) -> It
         yield live["base_url"]
         return
     hub, url = request.getfixturevalue("_claude_hub")
+    problem: ConfigError | None = None
     try:
         check_reachable(url)
     except ConfigError as exc:
-        _fail(exc)
+        problem = exc
+    if problem is not None:
+        _fail(problem)
     prefix = hub.mount(claude_fake)
     yield url + prefix
     hub.unmount(prefix)

@@ -43,11 +43,21 @@ def cassette_path(base_dir: str | os.PathLike[str], module: str, test_name: str)
     return path
 
 
-def _corrupt(path: Path, exc: BaseException) -> CassetteCorrupt:
+def _reason(exc: BaseException) -> str:
+    """What is wrong, with the line and column of a YAML error (as ``cassette check`` shows)."""
+    mark = getattr(exc, "problem_mark", None)
+    if isinstance(exc, yaml.MarkedYAMLError) and mark is not None:
+        context = f" ({exc.context})" if exc.context else ""
+        where = f"line {mark.line + 1}, column {mark.column + 1}"
+        return f"{type(exc).__name__} at {where}: {exc.problem}{context}"
     first = str(exc).splitlines()[0] if str(exc) else repr(exc)
+    return f"{type(exc).__name__}: {first}"
+
+
+def _corrupt(path: Path, exc: BaseException) -> CassetteCorrupt:
     return CassetteCorrupt(
         f"cannot read the cassette {path}.",
-        why=f"{type(exc).__name__}: {first}",
+        why=_reason(exc),
         fix="Fix the YAML by hand, or delete the file and re-record it with "
         "--claude-record-mode=rewrite (needs ANTHROPIC_API_KEY).",
         anchor="recording",
