@@ -284,6 +284,7 @@ class FakeClaude(Builders):
             )
         except Exception as exc:  # ours (a script, a miss) or a bug: answer it, never crash
             error = exc if isinstance(exc, ClaudeFakeError) else answering.unexpected(request, exc)
+            request = getattr(exc, "request", None) or request  # a miss: the body as parsed
             self.journal.problem(str(error).removeprefix("claude_fake: "))
             response = answering.own_error(error, request_id)
         self.journal.add(request, response)
