@@ -112,12 +112,16 @@ def conversation(messages: Any) -> tuple[str, list[dict[str, Any]]]:
     return "\n".join(system), out
 
 
-def _append(out: list[dict[str, Any]], role: str, blocks: list[dict[str, Any]]) -> None:
+def _append(out: list[dict[str, Any]], role: str, content: str | list[dict[str, Any]]) -> None:
     """Add a turn, merged into the last one when it has the same role (the API alternates)."""
     if out and out[-1]["role"] == role:
-        out[-1]["content"].extend(blocks)
+        out[-1]["content"] = _blocks(out[-1]["content"]) + _blocks(content)
     else:
-        out.append({"role": role, "content": blocks})
+        out.append({"role": role, "content": content})
+
+
+def _blocks(content: str | list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"type": "text", "text": content}] if isinstance(content, str) else content
 
 
 def _text(content: Any) -> str:
@@ -130,9 +134,9 @@ def _text(content: Any) -> str:
     return ""
 
 
-def _user_blocks(content: Any) -> list[dict[str, Any]]:
+def _user_blocks(content: Any) -> str | list[dict[str, Any]]:
     if isinstance(content, str):
-        return [{"type": "text", "text": content}]
+        return content  # kept as the string it is: the same request as the Messages API's
     blocks: list[dict[str, Any]] = []
     for part in content if isinstance(content, list) else []:
         kind = part.get("type") if isinstance(part, dict) else None
