@@ -676,3 +676,8 @@ def _models() -> Iterator[Case]:
             rf"^max_tokens: {wanted} > {ceiling}, which is the maximum allowed number of output "
             rf"tokens for {model}$",
         )
+
+
+VALID_BODIES: list[dict[str, Any]] = [
+    case.body for case in valid() if isinstance(case.body, dict) and "messages" in case.body
+]
