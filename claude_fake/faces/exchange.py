@@ -3,6 +3,7 @@ and writing the server's own JSON answers, with every ``sk-ant-`` key redacted."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
@@ -96,3 +97,38 @@ def redacted(response: FakeResponse) -> FakeResponse:
         payload=response.payload,
         dropped=response.dropped,
     )
+
+
+SLICE = 50  # records encoded between two returns to the event loop
+
+
+def _split(payload: Any) -> tuple[list[Any], bytes, bytes] | None:
+    """(records, what comes before them, after them) of a list, or of a page's "requests"."""
+    if isinstance(payload, list):
+        return payload, b"[", b"]"
+    if isinstance(payload, dict) and isinstance(payload.get("requests"), list):
+        rest = json.dumps({k: v for k, v in payload.items() if k != "requests"})
+        comma = ", " if len(payload) > 1 else ""
+        return payload["requests"], f'{rest[:-1]}{comma}"requests": ['.encode(), b"]}"
+    return None
+
+
+async def send_json_paced(send: Send, status: int, payload: Any) -> None:
+    """A JSON answer holding many records (``GET /_fake/requests``), encoded and written
+    ``SLICE`` records at a time with a return to the event loop in between, so a page of
+    thousands never holds up the requests being served meanwhile."""
+    parts = _split(payload)
+    if parts is None or len(parts[0]) <= SLICE:
+        await send_json(send, status, payload)
+        return
+    records, head, tail = parts
+    headers = [(b"content-type", b"application/json")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    for start in range(0, len(records), SLICE):
+        piece = ", ".join(json.dumps(r) for r in records[start : start + SLICE]).encode()
+        if b"sk-ant-" in piece:
+            piece = SECRET_BYTES.sub(REDACTED_BYTES, piece)
+        prefix = head if start == 0 else b", "
+        await send({"type": "http.response.body", "body": prefix + piece, "more_body": True})
+        await asyncio.sleep(0)
+    await send({"type": "http.response.body", "body": tail})

@@ -25,7 +25,14 @@ from claude_fake.faces import scripting
 from claude_fake.faces.access_log import install_redaction, line, request_logger
 from claude_fake.faces.banner import base_url, bind
 from claude_fake.faces.delivery import Receive, Scope, Send, deliver
-from claude_fake.faces.exchange import ClientGone, headers_of, read_body, redacted, send_json
+from claude_fake.faces.exchange import (
+    ClientGone,
+    headers_of,
+    read_body,
+    redacted,
+    send_json,
+    send_json_paced,
+)
 from claude_fake.faces.guard import Guard, Refused, check_json, own_error
 from claude_fake.faces.limits import BODY_LIMIT, body_limit
 from claude_fake.faces.options import Hub, ServerOptions, uvicorn_config, uvicorn_options
@@ -121,7 +128,7 @@ class App:
         raw = await read_body(receive, headers, path, BODY_LIMIT)
         query = scope.get("query_string", b"").decode("latin-1")
         status, payload = scripting.handle(engine, method, path[7:], raw, query)
-        await send_json(send, status, payload)
+        await send_json_paced(send, status, payload)
 
     async def _api(
         self,

@@ -149,3 +149,23 @@ def test_keys_are_redacted_in_the_request_log(
     assert len(lines) == 1
     assert " GET /_fake/health?key=<redacted> 200 scripting " in lines[0]
     assert "sk-ant-api03" not in lines[0]
+
+
+def test_a_long_journal_comes_in_slices_and_parses_whole(fake: FakeClaude) -> None:
+    with served(fake) as url:
+        client = anthropic.Anthropic(base_url=url, api_key="sk-ant-test", max_retries=0)
+        for n in range(130):
+            client.models.retrieve("claude-sonnet-4-6", extra_query={"n": str(n), "k": SECRET})
+        listed = httpx2.get(f"{url}/_fake/requests")
+        page = httpx2.get(f"{url}/_fake/requests", params={"after": 3, "limit": 120})
+    assert "content-length" not in listed.headers  # written a slice at a time
+    assert [r["id"] for r in listed.json()] == list(range(1, 131))
+    assert "sk-ant-api03" not in listed.text + page.text
+    body = page.json()
+    assert [r["id"] for r in body["requests"]] == list(range(4, 124))
+    assert (body["next_after"], body["dropped"], body["first_id"], body["last_id"]) == (
+        123,
+        0,
+        1,
+        130,
+    )

@@ -1,5 +1,5 @@
 """Recording on a served fake scales with concurrent requests: 16 recordings against an upstream
-that takes a second each finish in about one upstream delay (the default thread pool would
+that takes 1.5 s each finish in about one upstream delay (the default thread pool would
 run 6 at a time: three delays). The upstream is a second fake on loopback."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from server_helpers import MODEL, served
 
 from claude_fake import FakeClaude
 
-DELAY = 1.0
+DELAY = 1.5
 COUNT = 16
 
 
