@@ -32,8 +32,10 @@ node-deps:
 examples: $(STAMP)
 	$(BIN)/pytest -q examples
 
+# The sdist and the wheel, as they would be published: twine checks their metadata.
 wheel: $(STAMP)
-	rm -rf dist && $(BIN)/python -m build --wheel -q -o dist . >/dev/null
+	rm -rf dist && $(BIN)/python -m build -q -o dist . >/dev/null
+	$(BIN)/twine check --strict dist/*
 	$(BIN)/python scripts/check_wheel.py dist/*.whl
 
 test: lint type suite examples wheel compat
