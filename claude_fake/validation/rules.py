@@ -95,14 +95,13 @@ def non_empty_content(body: Mapping[str, Any]) -> Problem | None:
     last = len(messages) - 1
     for i, message in enumerate(messages):
         content = message.get("content") if isinstance(message, dict) else None
-        final_prefill = i == last and message.get("role") == "assistant"
-        if content in ("", []) and not final_prefill:
-            return ("messages", i), EMPTY_MESSAGE
-        if isinstance(content, list) and any(
-            isinstance(block, dict) and block.get("type") == "text" and block.get("text") == ""
-            for block in content
-        ):
-            return ("messages",), EMPTY_TEXT
+        if not content:
+            if content in ("", []) and not (i == last and message.get("role") == "assistant"):
+                return ("messages", i), EMPTY_MESSAGE
+        elif type(content) is list:
+            for block in content:  # a plain loop: this runs on every strict request
+                if type(block) is dict and block.get("text") == "" and block.get("type") == "text":
+                    return ("messages",), EMPTY_TEXT
     return None
 
 
