@@ -104,10 +104,10 @@ def test_recording_on_an_open_host_needs_a_required_key(capsys: pytest.CaptureFi
 
 
 def test_server_joins_repeated_headers() -> None:
-    from claude_fake.faces.server import _headers
+    from claude_fake.faces.exchange import headers_of
 
     raw = [(b"Anthropic-Beta", b"a"), (b"anthropic-beta", b"b"), (b"X-Api-Key", b"k")]
-    assert _headers(raw) == {"anthropic-beta": "a, b", "x-api-key": "k"}
+    assert headers_of(raw) == {"anthropic-beta": "a, b", "x-api-key": "k"}
 
 
 @pytest.mark.parametrize(
