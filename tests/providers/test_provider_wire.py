@@ -27,7 +27,7 @@ MODEL_ID = f"us.anthropic.{MODEL}-v1:0"
 def runtime(fake: FakeClaude) -> Iterator[Any]:
     """boto3's bedrock-runtime client on the fake's server, with placeholder keys."""
     with fake.serve() as url:
-        yield boto3.client(
+        client = boto3.client(
             "bedrock-runtime",
             region_name="us-east-1",
             endpoint_url=url,
@@ -35,6 +35,8 @@ def runtime(fake: FakeClaude) -> Iterator[Any]:
             aws_secret_access_key="secret",
             config=Config(retries={"total_max_attempts": 1}),
         )
+        yield client
+        client.close()
 
 
 def test_frames_decode_with_botocore() -> None:
@@ -135,6 +137,7 @@ def test_boto3_stream_exception(fake: FakeClaude, runtime: Any) -> None:
     answer = runtime.invoke_model_with_response_stream(modelId=MODEL_ID, body=json.dumps(BODY))
     with pytest.raises(EventStreamError, match="serviceUnavailableException"):
         list(answer["body"])
+    answer["body"].close()
 
 
 def test_bedrock_refuses_a_body_without_anthropic_version(fake: FakeClaude) -> None:
