@@ -73,7 +73,9 @@ def test_show_errors_and_streams() -> None:
         / "pydantic-ai/tests/models/cassettes/test_anthropic/test_anthropic_count_tokens_error.yaml"
     )
     assert "<- 404 not_found_error: model: claude-does-not-exist" in error
-    _, stream = transcript.show(REAL / "llm-anthropic/tests/cassettes/test_anthropic/test_prompt.yaml")
+    _, stream = transcript.show(
+        REAL / "llm-anthropic/tests/cassettes/test_anthropic/test_prompt.yaml"
+    )
     assert "<- 200 stream end_turn usage" in stream
 
 
