@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from plugin_helpers import ASK, cassette_yaml, ini, upstream
 
+from claude_fake.sources.cassette.store import cassette_path
+
 QUESTION = "What is the weather in Paris?"
 
 
@@ -26,7 +28,8 @@ def test_replays_the_default_cassette_of_the_test(pytester: pytest.Pytester) -> 
     ini(pytester)
     _cassette(pytester, "test_chat", "test_weather.yaml")
     _cassette(pytester, "test_chat", "TestGroup.test_in_class.yaml", answer="Cloudy")
-    _cassette(pytester, "test_chat", "test_param[a_b].yaml", answer="Windy")
+    param = cassette_path(pytester.path / "cassettes", "test_chat", "test_param[a:b]")
+    _cassette(pytester, "test_chat", param.name, answer="Windy")  # made safe, with a hash
     pytester.makepyfile(
         test_chat=f"""
         import pytest
