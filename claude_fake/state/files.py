@@ -174,12 +174,12 @@ def parse_upload(request: FakeRequest) -> Upload | str:
     if isinstance(parts, str):
         return parts
     found = parts.get("file")
-    if found is None or found[0] is None:
+    if found is None:
         return "file: Field required"
     expiry = parts.get("expires_in_seconds")
     return Upload(
         content=found[2],
-        filename=found[0],
+        filename=found[0] or "",
         mime_type=found[1],
         expires_in_seconds=None if expiry is None else expiry[2].decode("utf-8", "replace"),
     )
