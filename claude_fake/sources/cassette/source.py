@@ -28,7 +28,7 @@ from claude_fake.config import FakeConfig, RecordMode, ReplayTiming, parse_enum
 from claude_fake.config import record_mode as parse_record_mode
 from claude_fake.model import FakeRequest, FakeResponse
 from claude_fake.sources.cassette import format as fmt
-from claude_fake.sources.cassette import match, miss, profile, redact, replay, store
+from claude_fake.sources.cassette import match, miss, multipart, profile, redact, replay, store
 from claude_fake.sources.cassette.match import DEFAULT_IGNORE_FIELDS, DEFAULT_MATCH_ON
 from claude_fake.sources.cassette.recording import Recording
 
@@ -134,7 +134,7 @@ class CassetteSource:
             req.path,
             req.query,
             req.headers,
-            req.body if req.text is None else req.text,
+            req.body if req.text is None else multipart.comparable(req.text),
             match_on=self._match_on,
             ignore_paths=self._ignore,
             normalizer=self._normalizer,
