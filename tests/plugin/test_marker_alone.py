@@ -17,10 +17,10 @@ import anthropic
 import pytest
 
 def weather():
-    client = anthropic.Anthropic()  # the code under test builds its own client
-    answer = client.messages.create(
-        model="{MODEL}", max_tokens=64, messages=[{{"role": "user", "content": "{QUESTION}"}}]
-    )
+    with anthropic.Anthropic() as client:  # the code under test builds its own client
+        answer = client.messages.create(
+            model="{MODEL}", max_tokens=64, messages=[{{"role": "user", "content": "{QUESTION}"}}]
+        )
     return answer.content[0].text
 
 @pytest.mark.claude_cassette

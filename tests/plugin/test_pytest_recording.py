@@ -14,10 +14,10 @@ import pytest
 
 def test_server(claude_fake, claude_server):
     claude_fake.reply("Sunny")
-    client = anthropic.Anthropic(base_url=claude_server, api_key="x", max_retries=0)
-    answer = client.messages.create(
-        model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": "Hi"}]
-    )
+    with anthropic.Anthropic(base_url=claude_server, api_key="x", max_retries=0) as client:
+        answer = client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": "Hi"}]
+        )
     assert answer.content[0].text == "Sunny"
 
 def test_in_process(claude_fake, claude_client):

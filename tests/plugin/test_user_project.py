@@ -75,9 +75,10 @@ def test_settings_are_checked():
 
 def test_the_server_under_block_network(claude_fake, claude_env):
     claude_fake.reply("Sunny")
-    answer = anthropic.Anthropic().messages.create(
-        model="claude-sonnet-4-6", max_tokens=64, messages=[{{"role": "user", "content": "x"}}]
-    )
+    with anthropic.Anthropic() as client:
+        answer = client.messages.create(
+            model="claude-sonnet-4-6", max_tokens=64, messages=[{{"role": "user", "content": "x"}}]
+        )
     assert answer.content[0].text == "Sunny"
 """
 
