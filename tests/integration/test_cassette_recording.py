@@ -152,7 +152,7 @@ class _Broken(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:
         pass
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers["content-length"]))
         if self.server.mode == "gzip":  # type: ignore[attr-defined]
             body = gzip.compress(b'{"type": "message"}')[:-12] + b"garbage!"
@@ -207,12 +207,16 @@ def test_upstream_faults_are_named_as_the_upstreams(
         "max_tokens": 8,
         "messages": [{"role": "user", "content": "hi"}],
     }
-    with pytest.raises(anthropic.APIError) as caught:
+
+    def call() -> None:
         if stream:
             with client.messages.stream(**body) as events:
                 events.get_final_message()
         else:
             client.messages.create(**body)
+
+    with pytest.raises(anthropic.APIError) as caught:
+        call()
     fake.close()
     text = str(caught.value)
     assert f"recording failed: the upstream {url} broke off" in text
