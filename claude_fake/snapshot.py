@@ -76,7 +76,7 @@ def _request(request: FakeRequest, ids: _Ids) -> dict[str, Any]:
     elif request.raw:
         out["raw"] = mask_text(request.raw.decode("utf-8", errors="replace"), ids)
     out["response"] = _value(request.response, ids)
-    out["source"] = request.source
+    out["source"] = None if request.source is None else str(request.source)  # plain text
     return out
 
 
