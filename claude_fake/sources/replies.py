@@ -10,25 +10,16 @@ import dataclasses
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any, get_args
+from typing import Any
 
 from claude_fake import checks
 from claude_fake.errors import ScriptError
 from claude_fake.model import FakeRequest
 from claude_fake.sources import blocks as b
+from claude_fake.sources import reply_checks
 
 Predicate = Callable[[FakeRequest], object]
 Compute = Callable[[FakeRequest], object]
-
-
-@cache
-def stop_reasons() -> tuple[str, ...]:
-    """Every stop reason the installed SDK knows (GA and beta)."""
-    from anthropic.types import StopReason
-    from anthropic.types.beta import BetaStopReason
-
-    return tuple(dict.fromkeys([*get_args(StopReason), *get_args(BetaStopReason)]))
 
 
 def flatten(items: Iterable[object]) -> list[b.Block]:
@@ -59,97 +50,6 @@ def infer_stop_reason(content: list[b.Block]) -> str:
     return "end_turn"
 
 
-# Stop reasons every SDK generation knows: checked without importing the SDK.
-SURE_STOP_REASONS = frozenset({"end_turn", "max_tokens", "stop_sequence", "tool_use"})
-
-
-def check_stop_reason(stop_reason: str) -> None:
-    """Raise a ScriptError when the SDK does not know ``stop_reason``."""
-    if stop_reason not in SURE_STOP_REASONS and stop_reason not in stop_reasons():
-        raise ScriptError(
-            f"unknown stop_reason {stop_reason!r}.",
-            why="Strict SDK clients reject stop reasons outside their StopReason literal.",
-            fix=f"Use one of: {', '.join(stop_reasons())}.",
-        )
-
-
-def _model_error(model: Any, value: Mapping[str, Any], what: str, fix: str) -> None:
-    from pydantic import ValidationError
-
-    try:
-        model.model_validate(dict(value))
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ScriptError(f"{what}: {where}: {first['msg']}.", fix=fix) from None
-
-
-def check_usage(usage: object) -> None:
-    """Raise a ScriptError for a usage override the SDK's ``Usage`` would not accept."""
-    if usage is None:
-        return
-    from anthropic.types.beta import BetaUsage
-
-    fields = sorted(BetaUsage.model_fields)
-    if not isinstance(usage, Mapping) or set(usage) - set(fields):
-        unknown = sorted(set(usage) - set(fields)) if isinstance(usage, Mapping) else usage
-        raise ScriptError(
-            f"reply(usage=...): {unknown!r} is not a usage field.",
-            fix=f"Override any of: {', '.join(fields)}; e.g. usage={{'output_tokens': 5}}.",
-        )
-    base = {"input_tokens": 1, "output_tokens": 1}
-    _model_error(
-        BetaUsage, {**base, **usage}, "reply(usage=...)", "e.g. usage={'output_tokens': 5}"
-    )
-
-
-def check_stop_details(stop_reason: str, details: object) -> None:
-    """Raise a ScriptError for stop details that do not fit the stop reason or the SDK's model."""
-    if details is None:
-        return
-    from anthropic.types.beta import BetaRefusalStopDetails
-
-    fix = "e.g. stop_details={'type': 'refusal', 'category': 'cyber', 'explanation': None}"
-    if stop_reason != "refusal" or not isinstance(details, Mapping):
-        raise ScriptError(
-            f"reply(stop_details={details!r}) with stop_reason={stop_reason!r}.",
-            why="The API sends stop_details only with stop_reason 'refusal', as a mapping.",
-            fix=f"Pass stop_reason='refusal' and a dict, {fix}.",
-        )
-    _model_error(BetaRefusalStopDetails, {"type": "refusal", **details}, "reply(stop_details)", fix)
-
-
-def check_consistency(reply: Reply) -> None:
-    """Raise a ScriptError when the stop reason and the other fields contradict each other."""
-    kinds = [blk.get("type") for blk in reply.content]
-    sequence = reply.stop_sequence
-    if sequence is not None and (not isinstance(sequence, str) or not sequence):
-        raise ScriptError(
-            f"reply(stop_sequence={sequence!r}) must be a non-empty string.",
-            fix="e.g. stop_sequence='###'",
-        )
-    if sequence is not None and reply.stop_reason != "stop_sequence":
-        raise ScriptError(
-            f"reply(stop_sequence={sequence!r}) with stop_reason={reply.stop_reason!r}.",
-            why="The API names the stop sequence only when it stopped on it.",
-            fix="Drop stop_reason (it is then 'stop_sequence') or drop stop_sequence.",
-        )
-    if reply.stop_reason == "tool_use" and "tool_use" not in kinds:
-        raise ScriptError(
-            "reply(stop_reason='tool_use') has no tool_use block.",
-            why="Clients look for the tool_use block to run when the turn stops for a tool.",
-            fix='Add one: fake.reply(claude_fake.tool_use("get_weather", {"city": "Paris"})).',
-        )
-    if reply.stop_reason == "compaction" and (not kinds or kinds[-1] != "compaction"):
-        raise ScriptError(
-            "reply(stop_reason='compaction') must end with a compaction block.",
-            why="With pause_after_compaction the API stops right after the compaction block.",
-            fix='e.g. fake.reply(claude_fake.compaction("summary"))',
-        )
-    check_usage(reply.usage)
-    check_stop_details(reply.stop_reason, reply.stop_details)
-
-
 @dataclass(slots=True, kw_only=True)
 class Reply:
     """One scripted answer; ``times`` counts down as it answers (None: forever)."""
@@ -172,7 +72,7 @@ class Reply:
             self.stop_reason = "stop_sequence"  # a stop sequence implies its stop reason
         if self.compute is not None:
             return  # checked once computed, against the request (``computed``)
-        check_consistency(self)
+        reply_checks.check_consistency(self)
         if self.stop_details is not None:
             self.stop_details = {"type": "refusal", **self.stop_details}
 
@@ -209,7 +109,7 @@ def make_reply(
     for name in ("stop_sequence", "stop_details", "usage"):
         checks.sendable(fields.get(name), f"reply({name}=...)")
     reason = stop_reason or infer_stop_reason(blocks)
-    check_stop_reason(reason)
+    reply_checks.check_stop_reason(reason)
     checks.times(times, "reply()")
     if when is not None and not callable(when):
         raise ScriptError(
@@ -231,7 +131,7 @@ def computing(
 ) -> Reply:
     """The Reply of ``fake.reply(function)``: ``function(request)`` gives the content later."""
     if stop_reason is not None:
-        check_stop_reason(stop_reason)
+        reply_checks.check_stop_reason(stop_reason)
     checks.times(times, "reply()")
     if when is not None and not callable(when):
         raise ScriptError(

@@ -13,7 +13,7 @@ from pydantic import BaseModel, TypeAdapter
 
 import claude_fake
 from claude_fake import FakeClaude, FakeRequest, ScriptError
-from claude_fake.sources import blocks
+from claude_fake.sources import blocks, reply_checks
 from claude_fake.sources import replies as scenario
 from claude_fake.sources.blocks import SERVER_TOOL_RESULTS
 
@@ -133,7 +133,7 @@ def test_bad_builder_calls_fail_with_a_fix(build: Any, message: str) -> None:
 # -- stop reasons and inference ------------------------------------------------------------
 def test_stop_reasons_are_the_sdks() -> None:
     sdk = {*typing.get_args(StopReason), *typing.get_args(BetaStopReason)}
-    assert set(scenario.stop_reasons()) == sdk
+    assert set(reply_checks.stop_reasons()) == sdk
 
 
 @pytest.mark.parametrize(
