@@ -67,6 +67,17 @@ clean:
 compat-%: .venv-sdk-%/.installed
 	cd compat && ../.venv-sdk-$*/bin/pytest -q -p no:cacheprovider -o asyncio_mode=auto test_sdk1.py
 
+# The newest 2.x release users install (`pip index versions anthropic`): the version-aware SDK
+# tests (fault semantics, error codes, threads, files, newer-than-schemas), then the integration
+# suite, against it. The pinned SDK runs the same files in `make suite`.
+NEWEST_SDK2 := 2.17.0
+compat-$(NEWEST_SDK2): .venv-sdk-$(NEWEST_SDK2)/.installed
+	.venv-sdk-$(NEWEST_SDK2)/bin/pytest -q -p no:cacheprovider --noconftest tests/compat
+	.venv-sdk-$(NEWEST_SDK2)/bin/pytest -q -p no:cacheprovider -p no:randomly tests/integration \
+	    --ignore=tests/integration/test_cassette_files.py  # pytester runs that match 2.12's error text
+
 .SECONDARY:
 
-compat: compat-1.17.0 compat-0.121.0
+# The matrix: Python 2.x newest, 1.x newest, 0.121 (httpx); the TypeScript SDK (tests/node,
+# pinned to the newest @anthropic-ai/sdk) runs in `make suite` through test_node_sdk.py.
+compat: compat-$(NEWEST_SDK2) compat-1.17.0 compat-0.121.0

@@ -14,6 +14,7 @@ from claude_fake.config import ValidateMode
 from claude_fake.model import FakeRequest, FakeResponse
 from claude_fake.state import files
 from claude_fake.state.threads import Threads
+from claude_fake.wire import clients
 
 Decide = Callable[[FakeRequest], FakeResponse]
 WITH_FILE_IDS = ("messages", "count_tokens")
@@ -24,6 +25,14 @@ class Holder(Protocol):
 
     threads: Threads
     files: files.FileStore
+
+
+def mode_for(request: FakeRequest, mode: ValidateMode) -> ValidateMode:
+    """The validation mode for ``request``: lenient instead of strict when a Python SDK newer
+    than the one the schemas came from sent it (``wire.clients``)."""
+    if mode is ValidateMode.STRICT and clients.newer_than_schemas(request.headers):
+        return ValidateMode.LENIENT
+    return mode
 
 
 def answer(

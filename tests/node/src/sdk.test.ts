@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
 
-import Anthropic from "@anthropic-ai/sdk";
+import Anthropic, { toFile } from "@anthropic-ai/sdk";
 
 const BASE_URL = process.env.CLAUDE_FAKE_URL;
 if (!BASE_URL) {
@@ -152,4 +152,40 @@ test("a bad script is a clear 400", async () => {
   assert.equal(response.status, 400);
   const payload = (await response.json()) as { error: { message: string } };
   assert.match(payload.error.message, /unknown stop_reason 'finished'/);
+});
+
+test("the Files API: upload, list, and a file_id in a message (TypeScript SDK 1.17)", async () => {
+  const uploaded = await client.files.upload({
+    file: await toFile(Buffer.from("alpha beta"), "notes.txt", { type: "text/plain" }),
+  });
+  assert.match(uploaded.id, /^file_/);
+  assert.equal(uploaded.filename, "notes.txt");
+  assert.equal(uploaded.size_bytes, 10);
+  const listed: string[] = [];
+  for await (const file of client.files.list()) listed.push(file.id);
+  assert.deepEqual(listed, [uploaded.id]);
+  const message = await client.messages.create(
+    ask([
+      { type: "document", source: { type: "file", file_id: uploaded.id } },
+      { type: "text", text: "Summarise it." },
+    ]),
+  );
+  assert.equal(message.type, "message");
+  await assert.rejects(
+    client.messages.create(
+      ask([{ type: "document", source: { type: "file", file_id: "file_01Nope" } }]),
+    ),
+    (error: unknown) => error instanceof Anthropic.NotFoundError,
+  );
+});
+
+test("Claude Code's thinking display updates are accepted with their beta", async () => {
+  const stream = client.beta.messages.stream({
+    ...ask("Think, then answer."),
+    max_tokens: 2048,
+    thinking: { type: "adaptive", display: "updates" } as unknown as Anthropic.Beta.BetaThinkingConfigParam,
+    betas: ["thinking-display-updates-2026-08-18"],
+  });
+  const final = await stream.finalMessage();
+  assert.equal(final.stop_reason, "end_turn");
 });
