@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: schemas serve test lint type suite node-deps examples wheel bench record clean node-test compat
+.PHONY: schemas serve test lint type suite node-deps examples wheel bench record clean node-test compat coverage
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,6 +25,14 @@ type: $(STAMP)
 # The whole suite, under xdist (two workers: the machines have two cores).
 suite: $(STAMP) node-deps
 	$(BIN)/pytest -q -n 2
+
+# Line and branch coverage of claude_fake over the suite (not part of `make test`). coverage starts
+# before pytest, so the plugin's import-time code counts; workers and subprocesses are measured.
+coverage: $(STAMP) node-deps
+	rm -f .coverage .coverage.*
+	$(BIN)/coverage run -m pytest -q -n 2
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report
 
 node-deps:
 	@if command -v npm >/dev/null; then cd tests/node && (test -d node_modules/@anthropic-ai/sdk || npm ci --no-audit --no-fund --loglevel=error); fi
@@ -56,7 +64,7 @@ record: $(STAMP)
 	$(BIN)/claude-fake cassette check cassettes
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* htmlcov
 
 # Old SDK generations in their own virtualenvs: 1.17 (httpx2, old wire) and 0.121 (httpx).
 .venv-sdk-%/.installed: pyproject.toml

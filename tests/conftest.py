@@ -2,16 +2,64 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import pkgutil
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anthropic
 import pytest
 
+import claude_fake
 from claude_fake import FakeClaude
 from claude_fake.faces.server import Hub, running_server
 
 pytest_plugins = ["pytester"]
+
+# Modules the fake, the SDK and their libraries import lazily, inside functions.
+LAZY = (
+    "concurrent.futures.thread",
+    "httpcore2",  # httpx2 caches its httpcore2 -> httpx2 exception map on first use
+    "h11",
+    "opentelemetry.propagate",  # the SDK caches its trace-context injector
+    "jiter",
+    "faker",
+    "vcr",
+    "vcr.persisters.filesystem",
+    "vcr.request",
+    "vcr.serialize",
+    "uvicorn",
+    "uvicorn.lifespan.off",
+    "uvicorn.loops.auto",
+    "uvicorn.protocols.http.auto",
+    "uvicorn.protocols.http.httptools_impl",
+)
+LAZY_IF_INSTALLED = ("uvloop", "uvicorn.loops.uvloop")  # not on Windows or PyPy
+
+
+def _import_eagerly() -> None:
+    """Load every claude_fake module and the lazy imports above before any test runs.
+
+    pytester's in-process runs (``runpytest``, ``inline_run``) restore ``sys.modules`` to what it
+    held before the run, dropping whatever the run imported first. A module loaded first inside
+    such a run is imported again afterwards, as a second copy whose classes are not the ones
+    already cached by the modules kept: httpx2's exception map then holds the old
+    ``httpcore2.ConnectError``, and the new copy's errors escape the SDK's error mapping (raw
+    ``httpcore2`` errors instead of ``APIConnectionError`` or ``APITimeoutError``). Loaded here,
+    they are in pytester's snapshot and never dropped, in any test order.
+    """
+    for name in LAZY:
+        importlib.import_module(name)
+    if importlib.util.find_spec("uvloop") is not None:
+        for name in LAZY_IF_INSTALLED:
+            importlib.import_module(name)
+    for info in pkgutil.walk_packages(claude_fake.__path__, "claude_fake."):
+        if info.name != "claude_fake.__main__":  # runs the command line
+            importlib.import_module(info.name)
+
+
+_import_eagerly()
 
 
 @pytest.fixture

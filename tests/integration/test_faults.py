@@ -25,28 +25,30 @@ PARAMS: dict[str, Any] = {
     "messages": [{"role": "user", "content": "Hello"}],
 }
 LONG = "one two three four five six seven eight nine ten eleven twelve"
-# WIRE.md §5.2: status -> the SDK exception class (exactly that class, not a subclass).
-STATUS_CLASSES: list[tuple[int, type[anthropic.APIStatusError]]] = [
-    (400, anthropic.BadRequestError),
-    (401, anthropic.AuthenticationError),
-    (402, anthropic.PaymentRequiredError),
-    (403, anthropic.PermissionDeniedError),
-    (404, anthropic.NotFoundError),
-    (408, anthropic.RequestTimeoutError),
-    (409, anthropic.ConflictError),
-    (412, anthropic.PreconditionFailedError),
-    (413, anthropic.ContentTooLargeError),
-    (418, anthropic.APIStatusError),  # other 4xx
-    (422, anthropic.UnprocessableEntityError),
-    (429, anthropic.RateLimitError),
-    (431, anthropic.RequestHeaderFieldsTooLargeError),
-    (499, anthropic.ClientClosedRequestError),
-    (500, anthropic.InternalServerError),
-    (501, anthropic.HTTPNotImplementedError),
-    (502, anthropic.InternalServerError),  # other >= 500
-    (503, anthropic.ServiceUnavailableError),
-    (504, anthropic.GatewayTimeoutError),
-    (529, anthropic.OverloadedError),
+# WIRE.md §5.2: status -> the SDK exception class (exactly that class, not a subclass), and the
+# error type in the body: the API's error table (https://docs.claude.com/en/api/errors) where it
+# names the status, the fake's choice (the HTTP meaning) where it does not.
+STATUS_CLASSES: list[tuple[int, type[anthropic.APIStatusError], str]] = [
+    (400, anthropic.BadRequestError, "invalid_request_error"),  # documented
+    (401, anthropic.AuthenticationError, "authentication_error"),  # documented
+    (402, anthropic.PaymentRequiredError, "billing_error"),  # documented
+    (403, anthropic.PermissionDeniedError, "permission_error"),  # documented
+    (404, anthropic.NotFoundError, "not_found_error"),  # documented
+    (408, anthropic.RequestTimeoutError, "timeout_error"),
+    (409, anthropic.ConflictError, "conflict_error"),
+    (412, anthropic.PreconditionFailedError, "memory_precondition_failed_error"),
+    (413, anthropic.ContentTooLargeError, "request_too_large"),  # documented
+    (418, anthropic.APIStatusError, "invalid_request_error"),  # other 4xx
+    (422, anthropic.UnprocessableEntityError, "invalid_request_error"),
+    (429, anthropic.RateLimitError, "rate_limit_error"),  # documented
+    (431, anthropic.RequestHeaderFieldsTooLargeError, "invalid_request_error"),
+    (499, anthropic.ClientClosedRequestError, "api_error"),
+    (500, anthropic.InternalServerError, "api_error"),  # documented
+    (501, anthropic.HTTPNotImplementedError, "api_error"),
+    (502, anthropic.InternalServerError, "api_error"),  # other >= 500
+    (503, anthropic.ServiceUnavailableError, "api_error"),
+    (504, anthropic.GatewayTimeoutError, "timeout_error"),  # documented
+    (529, anthropic.OverloadedError, "overloaded_error"),  # documented
 ]
 ERROR_CODES = [
     (400, "image_dimensions_too_large", "ImageDimensionsTooLargeError"),
@@ -153,16 +155,42 @@ async def test_x_should_retry_true_retries_a_400(fake: FakeClaude, call: Call) -
 
 
 # -- statuses and error types --------------------------------------------------------------
-@pytest.mark.parametrize(("status", "cls"), STATUS_CLASSES, ids=[str(s) for s, _ in STATUS_CLASSES])
+STATUS_IDS = [str(status) for status, *_ in STATUS_CLASSES]
+
+
+@pytest.mark.parametrize(("status", "cls", "error_type"), STATUS_CLASSES, ids=STATUS_IDS)
+def test_the_class_table_is_the_sdks(
+    status: int, cls: type[anthropic.APIStatusError], error_type: str
+) -> None:
+    """Each class is the SDK's own for that status (its ``status_code``), or its fallback."""
+    assert getattr(anthropic._exceptions, cls.__name__) is cls
+    declared = cls.__dict__.get("status_code")
+    if cls is anthropic.APIStatusError:
+        assert 400 <= status < 500
+        assert not any(s == status for s, c, _ in STATUS_CLASSES if c is not cls)
+    elif cls is anthropic.InternalServerError:
+        assert declared is None
+        assert status >= 500
+    else:
+        assert declared == status
+
+
+@pytest.mark.parametrize(("status", "cls", "error_type"), STATUS_CLASSES, ids=STATUS_IDS)
 async def test_each_status_raises_its_sdk_class(
-    fake: FakeClaude, call: Call, status: int, cls: type[anthropic.APIStatusError]
+    fake: FakeClaude,
+    call: Call,
+    status: int,
+    cls: type[anthropic.APIStatusError],
+    error_type: str,
 ) -> None:
     fake.fail(status)
     with pytest.raises(anthropic.APIStatusError) as caught:
         await call(max_retries=0)
     assert type(caught.value) is cls
     assert caught.value.status_code == status
+    assert caught.value.type == error_type
     assert caught.value.body["type"] == "error"
+    assert caught.value.body["error"]["type"] == error_type
 
 
 @pytest.mark.parametrize("error_type", typing.get_args(ErrorType))

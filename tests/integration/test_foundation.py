@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import anthropic
 import httpx2
 import pytest
@@ -150,19 +152,37 @@ def test_generator_is_deterministic_per_seed_and_request() -> None:
     assert answer(1, "hi") != answer(1, "bye")
 
 
+COUNTED: dict[str, Any] = {
+    "model": MODEL,
+    "system": "Be brief.",
+    "messages": [
+        {"role": "user", "content": "What is in this image?"},
+        {"role": "assistant", "content": "A cat."},
+        {"role": "user", "content": [{"type": "text", "text": "And the colour?"}]},
+    ],
+}
+# The estimate of COUNTED, by hand: text is (characters + 3) // 4 tokens; 3 for the request,
+# 4 more for a system prompt, 3 more per message. The real API's counts stay near the estimate
+# (tests/conformance/test_token_counts.py).
+#   request 3 + system "Be brief." (9 chars) 3 + 4
+#   + "What is in this image?" (22) 6 + 3 + "A cat." (6) 2 + 3 + "And the colour?" (15) 4 + 3
+COUNTED_TOKENS = 3 + (3 + 4) + (6 + 3) + (2 + 3) + (4 + 3)
+
+
+def test_count_tokens_answers_input_tokens_only(client: anthropic.Anthropic) -> None:
+    """The API reference's response: ``{"input_tokens": int}``, as JSON, and nothing else."""
+    raw = client.messages.with_raw_response.count_tokens(**COUNTED)
+    assert raw.status_code == 200
+    assert raw.headers["content-type"].split(";")[0] == "application/json"
+    assert raw.json() == {"input_tokens": COUNTED_TOKENS}
+    assert raw.request_id is not None
+    assert raw.request_id.startswith("req_011C")
+
+
 def test_count_tokens_matches_usage(client: anthropic.Anthropic) -> None:
-    params = {
-        "model": MODEL,
-        "system": "Be brief.",
-        "messages": [
-            {"role": "user", "content": "What is in this image?"},
-            {"role": "assistant", "content": "A cat."},
-            {"role": "user", "content": [{"type": "text", "text": "And the colour?"}]},
-        ],
-    }
-    counted = client.messages.count_tokens(**params)
-    message = client.messages.create(max_tokens=50, **params)
-    assert counted.input_tokens == message.usage.input_tokens > 0
+    counted = client.messages.count_tokens(**COUNTED)
+    message = client.messages.create(max_tokens=50, **COUNTED)
+    assert counted.input_tokens == message.usage.input_tokens == COUNTED_TOKENS == 31
 
 
 def test_system_role_messages_are_served(client: anthropic.Anthropic) -> None:

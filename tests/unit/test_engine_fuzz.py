@@ -45,19 +45,45 @@ def engines() -> Iterator[tuple[FakeClaude, httpx2.Client, httpx2.Client]]:
             yield fake, inprocess, server
 
 
-def check(response: httpx2.Response) -> None:
+# The API's error table (https://docs.claude.com/en/api/errors), the 4xx rows.
+ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+}
+# What a 2xx JSON answer of each endpoint is (the API reference's response objects).
+ANSWER_TYPES = {"messages": "message", "batches": "message_batch"}
+
+
+def check(response: httpx2.Response, endpoint: str, raw: bytes) -> None:
     assert response.status_code < 500, response.text
     if response.status_code >= 400:
         payload = response.json()
         assert payload["type"] == "error"
-        assert payload["error"]["type"]
+        assert payload["error"]["type"] == ERROR_TYPES[response.status_code]
         assert payload["error"]["message"]
         assert payload["request_id"] == response.headers["request-id"]
         return
+    try:
+        sent = json.loads(raw)
+    except ValueError:
+        sent = None
+    assert isinstance(sent, dict), "only a JSON object can be answered 2xx"
     if response.headers["content-type"].startswith("text/event-stream"):
+        assert sent.get("stream") is True
         assert response.text.startswith("event: message_start")
+        return
+    answer = response.json()
+    if endpoint == "count_tokens":  # {"input_tokens": int}, context_management for its beta
+        assert type(answer["input_tokens"]) is int
+        assert answer["input_tokens"] > 0
+        assert set(answer) <= {"input_tokens", "context_management"}
     else:
-        response.json()
+        assert answer["type"] == ANSWER_TYPES[endpoint]
 
 
 def _streamed(raw: bytes) -> bytes:
@@ -93,4 +119,4 @@ def test_every_answer_is_2xx_or_4xx_with_the_envelope(
     response = client.post(
         PATHS[endpoint], content=raw, headers={**headers, "content-type": "application/json"}
     )
-    check(response)
+    check(response, endpoint, raw)

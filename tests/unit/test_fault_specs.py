@@ -13,12 +13,46 @@ from claude_fake import FakeClaude, ScriptError
 from claude_fake.sources import faults
 from claude_fake.wire import envelope, sse
 
+# The API's error table (https://docs.claude.com/en/api/errors): HTTP status -> error type.
+DOCUMENTED: dict[int, str] = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    402: "billing_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    500: "api_error",
+    504: "timeout_error",
+    529: "overloaded_error",
+}
+# The SDK's ErrorType names three more; their statuses are the HTTP meanings of their names
+# (the SDK documents a 409 ``conflict_error`` for concurrent edits).
+SDK_ONLY: dict[str, int] = {
+    "conflict_error": 409,
+    "memory_path_conflict_error": 409,
+    "memory_precondition_failed_error": 412,
+}
 
-def test_every_sdk_error_type_has_a_status() -> None:
-    for error_type in typing.get_args(ErrorType):
-        fault = faults.make_fault(error_type)
-        assert fault.error_type == error_type
-        assert 400 <= fault.status <= 599
+
+def test_the_tables_cover_every_sdk_error_type() -> None:
+    # request_too_large is documented but not in the SDK's ErrorType
+    sdk_types = set(typing.get_args(ErrorType))
+    assert sdk_types | {"request_too_large"} == set(DOCUMENTED.values()) | set(SDK_ONLY)
+
+
+@pytest.mark.parametrize(("status", "error_type"), DOCUMENTED.items())
+def test_each_documented_status_has_its_documented_type(status: int, error_type: str) -> None:
+    fault = faults.make_fault(status)
+    assert (fault.status, fault.error_type) == (status, error_type)
+    fault = faults.make_fault(error_type)
+    assert (fault.status, fault.error_type) == (status, error_type)
+
+
+@pytest.mark.parametrize(("error_type", "status"), SDK_ONLY.items())
+def test_each_other_sdk_error_type_has_its_status(error_type: str, status: int) -> None:
+    fault = faults.make_fault(error_type)
+    assert (fault.status, fault.error_type) == (status, error_type)
 
 
 @pytest.mark.parametrize(

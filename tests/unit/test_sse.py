@@ -1,8 +1,12 @@
-"""SSE encode/decode round trip and the grammar of rendered messages."""
+"""SSE encode/decode round trip (the SDK's parser reads the same events) and the grammar of rendered
+messages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from anthropic._streaming import SSEDecoder
 
 from claude_fake.wire import render, sse
 
@@ -18,6 +22,20 @@ from claude_fake.wire import render, sse
 def test_round_trip(events: list[tuple[str, dict]]) -> None:
     body = b"".join(sse.encode(name, data) for name, data in events)
     assert sse.decode(body) == events
+    assert sdk_decode(body) == events  # the SDK's own parser reads the same events
+
+
+def sdk_decode(body: bytes) -> list[tuple[str | None, Any]]:
+    """What the SDK's SSE parser reads from ``body`` (fed in small chunks, as a socket would)."""
+    chunks = [body[i : i + 7] for i in range(0, len(body), 7)]
+    return [(event.event, event.json()) for event in SSEDecoder().iter_bytes(iter(chunks))]
+
+
+def test_the_wire_form_of_an_event() -> None:
+    """One ``event:`` line, one ``data:`` line of JSON, a blank line (the streaming docs' form)."""
+    assert sse.encode("message_stop", {"type": "message_stop"}) == (
+        b'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+    )
 
 
 def test_decode_tolerates_crlf_comments_padding_and_multiline_data() -> None:
@@ -26,6 +44,7 @@ def test_decode_tolerates_crlf_comments_padding_and_multiline_data() -> None:
         'event: x\ndata: {"a":\ndata: 1}\n\n'
     )
     assert sse.decode(body) == [("message_stop", {"type": "message_stop"}), ("x", {"a": 1})]
+    assert sdk_decode(body.encode()) == sse.decode(body)
 
 
 def test_text_chunks_rejoin() -> None:
