@@ -20,8 +20,11 @@ _VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
 
 
 def sdk_version(headers: Mapping[str, str]) -> tuple[int, int, int] | None:
-    """The Python SDK's version that sent the request, or None (another client, or none said)."""
+    """The version of the anthropic Python SDK that sent the request, or None (another client,
+    such as another Stainless SDK (openai) sending the same ``x-stainless-*`` headers)."""
     if headers.get("x-stainless-lang", "").lower() != "python":
+        return None
+    if not headers.get("user-agent", "").startswith("Anthropic/Python"):
         return None
     found = _VERSION.match(headers.get("x-stainless-package-version", ""))
     if found is None:

@@ -20,15 +20,22 @@ def test_the_schema_sdk_is_the_one_source_md_names() -> None:
     assert tuple(int(part) for part in found.groups()) == clients.SCHEMA_SDK
 
 
+PY = {"x-stainless-lang": "python", "user-agent": "Anthropic/Python 2.17.0"}
+
+
 @pytest.mark.parametrize(
     ("headers", "newer"),
     [
-        ({"x-stainless-lang": "python", "x-stainless-package-version": "2.17.0"}, True),
-        ({"x-stainless-lang": "python", "x-stainless-package-version": "3.0.0b1"}, True),
-        ({"x-stainless-lang": "python", "x-stainless-package-version": "2.12.0"}, False),
-        ({"x-stainless-lang": "python", "x-stainless-package-version": "1.17.0"}, False),
-        ({"x-stainless-lang": "js", "x-stainless-package-version": "9.0.0"}, False),
-        ({"x-stainless-lang": "python"}, False),
+        ({**PY, "x-stainless-package-version": "2.17.0"}, True),
+        ({**PY, "x-stainless-package-version": "3.0.0b1"}, True),
+        ({**PY, "x-stainless-package-version": "2.12.0"}, False),
+        ({**PY, "x-stainless-package-version": "1.17.0"}, False),
+        ({**PY, "x-stainless-lang": "js", "x-stainless-package-version": "9.0.0"}, False),
+        (
+            {**PY, "user-agent": "OpenAI/Python 3.63.0", "x-stainless-package-version": "3.63.0"},
+            False,
+        ),
+        (PY, False),
         ({}, False),
     ],
 )
