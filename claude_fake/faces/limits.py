@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,9 +70,12 @@ def body_limit(path: str) -> int:
 def raw_answer(status: int, reason: str, error_type: str, message: str) -> bytes:
     """A whole HTTP/1.1 error answer in the API's envelope that closes the connection: for the
     protocol layer, which answers before (or instead of) the app."""
-    body = json.dumps({"type": "error", "error": {"type": error_type, "message": message}})
+    request_id = f"req_011C{uuid.uuid4().hex[:22]}"
+    error = {"type": error_type, "message": message}
+    body = json.dumps({"type": "error", "error": error, "request_id": request_id})
     head = (
         f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n"
+        f"request-id: {request_id}\r\n"
         f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
     )
     return (head + body).encode()
@@ -169,7 +173,8 @@ def guarded_protocol(limits: Limits, connections: Connections) -> type[asyncio.P
             self.transport.close()
 
         def data_received(self, data: bytes) -> None:
-            idle = self.cycle is None or self.cycle.response_complete
+            previous = self.cycle
+            idle = previous is None or (previous.response_complete and not previous.more_body)
             if idle and self._waiting_since is None:
                 self._await_headers()  # the first byte of the next request on a kept-alive one
             super().data_received(data)

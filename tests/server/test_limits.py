@@ -155,6 +155,41 @@ def test_endless_headers_are_refused(fake: FakeClaude) -> None:
         assert "headers are over 65536 bytes" in answer.json()["error"]["message"]
 
 
+def test_a_body_answered_early_is_not_read_as_the_next_requests_headers(
+    fake: FakeClaude,
+) -> None:
+    """An early refusal (415 before the body is read) and then the rest of a long body on the
+    same kept-alive connection: the next request there is answered, never a 431 (found by the
+    fuzzer: the body's bytes were counted as the next request's headers)."""
+    body = b"x" * 300_000
+    with served(fake) as url, _connect(url) as sock:
+        headers = {"content-type": "text/plain", "content-length": str(len(body))}
+        sock.sendall(head("POST", "/_fake/replies", "127.0.0.1", headers))
+        refused = read_answer(sock)
+        assert refused is not None
+        assert refused.status == 415
+        sock.sendall(body)
+        sock.sendall(head("GET", "/_fake/health", "127.0.0.1", {}))
+        answer = read_answer(sock)
+    assert answer is not None
+    assert (answer.status, answer.json()) == (200, {"status": "ok"})
+
+
+def test_a_protocol_level_refusal_carries_a_request_id(fake: FakeClaude) -> None:
+    with served(fake) as url, _connect(url) as sock:
+        sock.sendall(b"GET /_fake/health HTTP/1.1\r\nhost: 127.0.0.1\r\n")
+        try:
+            for n in range(200):
+                sock.sendall(f"x-filler-{n}: {'y' * 1000}\r\n".encode())
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        answer = read_answer(sock)
+    assert answer is not None
+    assert answer.status == 431
+    assert answer.headers["request-id"].startswith("req_")
+    assert answer.json()["request_id"] == answer.headers["request-id"]
+
+
 def test_slow_sockets_do_not_starve_real_requests(fake: FakeClaude) -> None:
     """200 slowloris sockets against a limit of 100 connections: the real request is answered
     (the sockets waiting longest for their headers make room)."""
