@@ -65,6 +65,17 @@ def _flags() -> tuple[tuple[str, dict[str, Any]], ...]:
         ),
         ("--seed", {"type": int, "default": 0, "help": f"seed of generated answers {dflt}"}),
         (
+            "--model",
+            {
+                "action": "append",
+                "default": [],
+                "metavar": "ID",
+                "dest": "models",
+                "help": "also accept model ID, beyond the catalogue, in strict validation "
+                "(repeatable; default: catalogue ids only)",
+            },
+        ),
+        (
             "--cassette",
             {
                 "metavar": "PATH",
@@ -252,6 +263,7 @@ def _engine(args: argparse.Namespace) -> FakeClaude:
         replay_timing=args.replay_timing,
         assert_all_used=False,
         journal_size=args.journal_size,
+        models=tuple(args.models),
         **serve_flags.settings(args),
     )
     _script(fake, args.reply, args.replies)
