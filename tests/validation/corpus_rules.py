@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from corpus import NEW, OLD, TOOL, Case, _bad, messages
+from corpus_base import NEW, OLD, TOOL, Case, bad, messages
 
 
 def shapes() -> Iterator[Case]:
@@ -206,38 +206,38 @@ def shapes() -> Iterator[Case]:
     ]
     for name, body, pattern in rows:
         headers = dict(NEW) if name == "sampling-new-version" else dict(OLD)
-        yield _bad(name, body, pattern, headers=headers)
+        yield bad(name, body, pattern, headers=headers)
     batch = {
         "requests": [
             {"custom_id": "a", "params": messages()},
             {"custom_id": "a", "params": messages()},
         ]
     }
-    yield _bad(
+    yield bad(
         "batch-duplicate-id",
         batch,
         r"^requests\.1\.custom_id: Duplicate custom_id",
         path="/v1/messages/batches",
     )
-    yield _bad(
+    yield bad(
         "batch-empty",
         {"requests": []},
         r"^requests: List should have at least 1 item",
         path="/v1/messages/batches",
     )
-    yield _bad(
+    yield bad(
         "batch-bad-id",
         {"requests": [{"custom_id": "a b", "params": messages()}]},
         r"^requests\.0\.custom_id: String should match pattern",
         path="/v1/messages/batches",
     )
-    yield _bad(
+    yield bad(
         "batch-extra-in-params",
         {"requests": [{"custom_id": "a", "params": messages(x_extra=1)}]},
         r"^requests\.0\.params\.x_extra: Extra inputs are not permitted$",
         path="/v1/messages/batches",
     )
-    yield _bad(
+    yield bad(
         "batch-extra-in-request",
         {"requests": [{"custom_id": "a", "params": messages(), "x_extra": 1}]},
         r"^requests\.0\.x_extra: Extra inputs are not permitted$",
@@ -247,7 +247,7 @@ def shapes() -> Iterator[Case]:
 
 def models() -> Iterator[Case]:
     for model in ("claude-does-not-exist", "gpt-4o", "claude-opus-9", "claude-sonnet-4-6-20990101"):
-        yield _bad(
+        yield bad(
             f"unknown-model-{model}",
             messages(model=model),
             f"^model: {model}$",
@@ -255,7 +255,7 @@ def models() -> Iterator[Case]:
             error_type="not_found_error",
         )
         body = {"model": model, "messages": [{"role": "user", "content": "hi"}]}
-        yield _bad(
+        yield bad(
             f"unknown-model-count-{model}",
             body,
             f"^model: {model}$",
@@ -269,13 +269,13 @@ def models() -> Iterator[Case]:
         ("claude-opus-4-5", "max"),
         ("claude-mythos-preview", "xhigh"),
     ):
-        yield _bad(
+        yield bad(
             f"effort-{model}-{effort}",
             messages(model=model, output_config={"effort": effort}),
             rf"^This model does not support effort level '{effort}'\. Supported levels: ",
         )
     for model in ("claude-haiku-4-5", "claude-sonnet-4-5"):
-        yield _bad(
+        yield bad(
             f"effort-{model}",
             messages(model=model, output_config={"effort": "low"}),
             r"effort: This model does not support the effort parameter\.$",
@@ -286,7 +286,7 @@ def models() -> Iterator[Case]:
         ("claude-opus-5", 128000),
     ):
         wanted = ceiling + 1
-        yield _bad(
+        yield bad(
             f"max-tokens-over-{model}",
             messages(model=model, max_tokens=wanted, stream=True),
             rf"^max_tokens: {wanted} > {ceiling}, which is the maximum allowed number of output "
