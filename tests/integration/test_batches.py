@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from typing import Any
 
 import anthropic
@@ -76,6 +77,7 @@ def test_create_poll_and_results_return_every_result(
     assert batch.processing_status == "in_progress"
     assert batch.request_counts.processing == 3
     assert batch.results_url is None
+    assert batch.expires_at - batch.created_at == timedelta(hours=24)  # the API's batch lifetime
     polls = 0
     while batch.processing_status != "ended":
         fake.clock.advance(10)
@@ -87,6 +89,7 @@ def test_create_poll_and_results_return_every_result(
     assert batch.results_url is not None
     assert batch.results_url.endswith(f"/v1/messages/batches/{batch.id}/results")
     assert batch.ended_at is not None
+    assert batch.ended_at - batch.created_at == timedelta(seconds=30)  # the delay, engine clock
     results = {r.custom_id: r.result for r in bclient.messages.batches.results(batch.id)}
     assert sorted(results) == ["r0", "r1", "r2"]
     for result in results.values():
