@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claude_fake.sources.cassette import format as fmt
-from claude_fake.sources.cassette import replay, store, vcr_backend, yamltext
+from claude_fake.sources.cassette import replay, store, yamltext
 from claude_fake.wire import render, sse
 
 REAL = Path(__file__).resolve().parents[2] / "cassettes" / "real"
