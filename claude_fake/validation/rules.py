@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeGuard
@@ -22,6 +23,16 @@ BUDGET_ABOVE_MAX_TOKENS = (
     "#max-tokens-and-context-window-size"
 )
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# platform.claude.com/docs/en/api/versioning: every version the API has published.
+API_VERSIONS = ("2023-01-01", "2023-06-01", NEW_API_VERSION)
+
+
+def api_version_problem(value: str) -> str | None:
+    """The API's refusal of an ``anthropic-version`` it does not know, else None. A date after the
+    newest version known here passes: a client newer than the fake must never get a false 400."""
+    if value in API_VERSIONS or (_DATE.fullmatch(value) and value > API_VERSIONS[-1]):
+        return None
+    return f"anthropic-version: {json.dumps(value, ensure_ascii=False)} is not a valid version"
 
 
 def is_new_api_version(api_version: str | None) -> bool:

@@ -59,8 +59,13 @@ def validate_headers(
         if key is None or key != require_api_key:
             message = KEY_REQUIRED if key is None else KEY_INVALID
             return Violation(status=401, error_type="authentication_error", message=message)
-    if checking and not headers.get("anthropic-version"):
+    version = headers.get("anthropic-version")
+    if checking and not version:
         return _bad_request((), VERSION_REQUIRED)
+    if mode is ValidateMode.STRICT and version:  # lenient: a newer SDK may send a newer version
+        problem = rules.api_version_problem(version)
+        if problem is not None:
+            return _bad_request((), problem)
     return None
 
 

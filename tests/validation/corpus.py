@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from corpus_base import EXTRA, NEW, OLD, Case, bad, messages, recorded
+from corpus_headers import invalid_headers, valid_headers
 from corpus_rules import models, shapes
 from corpus_shapes import NESTED, NESTED_BASE, SHAPED
 
@@ -32,12 +33,13 @@ def valid() -> list[Case]:
             if k not in ("max_tokens", "stream", "metadata", "stop_sequences", "service_tier")
         }
         cases.append(Case(f"shaped-count:{name}", "/v1/messages/count_tokens", counted))
-    return cases
+    return [*cases, *valid_headers()]
 
 
 def invalid() -> list[Case]:
     """Requests the API refuses, with the answer each gets."""
-    return [*_recorded_refusals(), *_extra_everywhere(), *_json_level(), *shapes(), *models()]
+    found = [*_recorded_refusals(), *_extra_everywhere(), *_json_level(), *shapes(), *models()]
+    return [*found, *invalid_headers()]
 
 
 def _recorded_refusals() -> Iterator[Case]:
