@@ -2,15 +2,20 @@
 or a 4xx in the API's envelope with a request-id; never a 5xx, never a dropped connection.
 
 ``CLAUDE_FAKE_FUZZ_EXAMPLES=650 CLAUDE_FAKE_FUZZ_SERVER_ONLY=1`` runs the long form by hand
-(650 x 8 = 5,200 requests over the server)."""
+(650 x 8 = 5,200 requests over the server); ``CLAUDE_FAKE_FUZZ_REPORT=FILE`` writes the figures
+(requests, seconds, count per face and status) to FILE as JSON."""
 
 from __future__ import annotations
 
 import json
 import os
 import random
+import threading
+import time
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx2
@@ -80,13 +85,38 @@ REQUESTS = st.tuples(
 )
 
 
+class Tally:
+    """What each face answered, by status (thread-safe), for the long run's figures."""
+
+    def __init__(self) -> None:
+        self.lock, self.counts, self.started = threading.Lock(), Counter[str](), time.monotonic()
+
+    def add(self, face: str, response: httpx2.Response) -> None:
+        keys = [f"{face} {response.status_code}"]
+        if response.status_code >= 400 and "request-id" not in response.headers:
+            keys.append(f"{face} {response.status_code} without request-id")
+        with self.lock:
+            self.counts.update(keys)
+
+    def write(self, path: str) -> None:
+        figures = {
+            "requests": sum(self.counts.values()),
+            "seconds": round(time.monotonic() - self.started, 1),
+            "by_face_and_status": dict(sorted(self.counts.items())),
+        }
+        Path(path).write_text(json.dumps(figures, indent=2) + "\n")
+
+
 @pytest.fixture(scope="module")
-def clients() -> Iterator[tuple[httpx2.Client, httpx2.Client]]:
+def clients() -> Iterator[tuple[httpx2.Client, httpx2.Client, Tally]]:
     fake = FakeClaude(seed=3, journal_size=50)
+    tally = Tally()
     with running_server(fake) as url:
         inprocess = httpx2.Client(transport=sync_transport(fake), base_url="http://fake")
         with inprocess, httpx2.Client(base_url=url, timeout=30) as server:
-            yield inprocess, server
+            yield inprocess, server, tally
+    if os.environ.get("CLAUDE_FAKE_FUZZ_REPORT"):
+        tally.write(os.environ["CLAUDE_FAKE_FUZZ_REPORT"])
 
 
 def check(response: httpx2.Response) -> None:
@@ -101,18 +131,22 @@ def check(response: httpx2.Response) -> None:
         assert payload["request_id"] == response.headers["request-id"]
 
 
-def send(client: httpx2.Client, request: tuple[int, str, str, dict[str, str], int]) -> None:
+def send(
+    client: httpx2.Client, request: tuple[int, str, str, dict[str, str], int], tally: Tally
+) -> None:
     index, how, path, headers, seed = request
     raw = mutate(VALID_BODIES[index], how, random.Random(seed))
-    check(client.post(path, content=raw, headers=headers))
+    response = client.post(path, content=raw, headers=headers)
+    tally.add("server" if client.base_url.host != "fake" else "in-process", response)
+    check(response)
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(batch=st.lists(REQUESTS, min_size=PARALLEL, max_size=PARALLEL), face=st.sampled_from(FACES))
 def test_mutated_real_bodies_8_at_a_time(
-    clients: tuple[httpx2.Client, httpx2.Client], batch: list[Any], face: int
+    clients: tuple[httpx2.Client, httpx2.Client, Tally], batch: list[Any], face: int
 ) -> None:
-    client = clients[face]
+    client, tally = clients[face], clients[2]
     with ThreadPoolExecutor(PARALLEL) as pool:
-        for done in [pool.submit(send, client, request) for request in batch]:
+        for done in [pool.submit(send, client, request, tally) for request in batch]:
             done.result()
