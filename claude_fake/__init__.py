@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         UnusedScript,
     )
     from claude_fake.model import FakeRequest
+    from claude_fake.sources.latency import Latency
     from claude_fake.sources.blocks import (
         compaction,
         redacted_thinking,
@@ -42,6 +43,7 @@ _WHERE = {
     "FakeClaude": "engine",
     "FakeConfig": "config",
     "FakeRequest": "model",
+    "Latency": "sources.latency",
     "RecordMode": "config",
     "ScenarioExhausted": "errors",
     "ScriptError": "errors",
@@ -64,6 +66,7 @@ __all__ = [
     "FakeClaude",
     "FakeConfig",
     "FakeRequest",
+    "Latency",
     "RecordMode",
     "ScenarioExhausted",
     "ScriptError",

@@ -82,3 +82,16 @@ def unused_error(unused: list[str], problems: list[str]) -> UnusedScript | None:
         "optional=True (replies) when they may go unused.",
         anchor="scripting",
     )
+
+
+def summary(config: FakeConfig, requests: int, unused: int) -> str:
+    """``repr(FakeClaude)``: the settings that differ from the defaults, and the counts."""
+    default = FakeConfig()
+    changed = [
+        f"{name}={getattr(getattr(config, name), 'value', getattr(config, name))!r}"
+        for name in ("seed", "validate", "cassette", "record_mode", "allow_generated")
+        if getattr(config, name) != getattr(default, name)
+    ]
+    counts = f"{requests} request" + ("s" if requests != 1 else "")
+    counts += f", {unused} unused script" + ("s" if unused != 1 else "") if unused else ""
+    return f"<FakeClaude {' '.join(changed) + '; ' if changed else ''}{counts}>"

@@ -8,11 +8,14 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 from urllib.parse import urlsplit
 
 from claude_fake import checks
 from claude_fake.errors import ConfigError
+
+if TYPE_CHECKING:
+    from claude_fake.sources.latency import Latency
 
 
 class RecordMode(str, enum.Enum):
@@ -94,6 +97,7 @@ class FakeConfig:
     retest_command: str | None = None
     journal_size: int | None = None  # keep the last N requests; None: every one (tests)
     models: tuple[str, ...] = ()  # model ids known beyond the catalogue (strict validation)
+    latency: Latency | None = None  # a latency profile for answers (load tests)
 
 
 class Settings(TypedDict, total=False):
@@ -122,6 +126,7 @@ class Settings(TypedDict, total=False):
     retest_command: str | None
     journal_size: int | None
     models: Sequence[str]
+    latency: Latency | str | Mapping[str, float] | None
 
 
 def _seed(value: object, source: str) -> int:
@@ -157,6 +162,12 @@ def _patterns(value: object, source: str) -> tuple[str, ...]:
         except re.error as exc:
             raise ValueError(f"{source}: {pattern!r} is not a regular expression ({exc})") from None
     return patterns
+
+
+def _latency(value: object, source: str) -> object:
+    from claude_fake.sources.latency import setting  # only when a profile is given
+
+    return setting(value, source)
 
 
 def _profile(value: object, source: str) -> str:
@@ -218,6 +229,7 @@ _PARSERS: dict[str, Callable[[object, str], object]] = {
     "batch_delay": _seconds,
     "journal_size": _journal_size,
     "models": _names,
+    "latency": _latency,
     "seed": _seed,
     "validate": lambda v, s: validate_mode(v, source=s),
     "record_mode": lambda v, s: record_mode(v, source=s),

@@ -19,7 +19,8 @@ from claude_fake.config import FakeConfig, merge
 from claude_fake.errors import ClaudeFakeError
 from claude_fake.journal import Journal
 from claude_fake.model import FakeRequest, FakeResponse
-from claude_fake.sources import chain, faults, replies
+from claude_fake.resilience import Report, Tracker
+from claude_fake.sources import chain, faults, latency, replies
 from claude_fake.sources.generator.drafter import Drafter
 from claude_fake.sources.unscripted import Unscripted
 from claude_fake.state.batches import BatchStore
@@ -72,7 +73,8 @@ class FakeClaude(Builders):
         self.clock.on_advance(lambda now: self.batches.process(self.handle, now))
         self._messages = Messages(seed=self.config.seed, clock=self.clock, new_id=self.new_id)
         self._replies = replies.ReplyBook()
-        self._faults = faults.FaultBook()
+        self._faults = faults.FaultBook(self.config.seed)
+        self.pacing, self.retries = latency.Pacing(self.config.latency, self.config.seed), Tracker()
         self._sources = self._chain()
 
     def _chain(self) -> tuple[chain.FaultSource, tuple[chain.Source, ...]]:
@@ -81,24 +83,14 @@ class FakeClaude(Builders):
         generator: chain.Source = chain.Generator(self._messages, self, Drafter(self.config.seed))
         if not self.config.allow_generated:
             generator = Unscripted(generator, number)
-        return chain.FaultSource(self._faults, self._lock), (
+        return chain.FaultSource(self._faults, self._lock, self.pacing), (
             chain.ReplySource(self._replies, self._lock, self._messages, number),
             chain.CassetteClaim(opened),
             generator,
         )
 
     def __repr__(self) -> str:
-        default, config = FakeConfig(), self.config
-        changed = [
-            f"{name}={getattr(getattr(config, name), 'value', getattr(config, name))!r}"
-            for name in ("seed", "validate", "cassette", "record_mode", "allow_generated")
-            if getattr(config, name) != getattr(default, name)
-        ]
-        unused = len(self.unused())
-        count = len(self.journal)
-        counts = f"{count} request" + ("s" if count != 1 else "")
-        counts += f", {unused} unused script" + ("s" if unused != 1 else "") if unused else ""
-        return f"<FakeClaude {' '.join(changed) + '; ' if changed else ''}{counts}>"
+        return answering.summary(self.config, len(self.journal), len(self.unused()))
 
     # -- scripting -------------------------------------------------------------------------
     def reply(
@@ -141,8 +133,9 @@ class FakeClaude(Builders):
         message: str | None = None,
         should_retry: bool | None = None,
         endpoint: str = "messages",
+        rate: float | None = None,
     ) -> faults.Fault:
-        """Answer the next ``times`` requests with an error (mid-stream with ``after_events``)."""
+        """Fail the next ``times`` requests (mid-stream: ``after_events``), or each at ``rate``."""
         fault = faults.make_error(
             status_or_error_type,
             times=times,
@@ -152,6 +145,7 @@ class FakeClaude(Builders):
             message=message,
             should_retry=should_retry,
             endpoint=endpoint,
+            rate=rate,
         )
         return self._add_fault(fault)
 
@@ -184,8 +178,10 @@ class FakeClaude(Builders):
         """Forget replies, faults, requests and problems."""
         with self._lock:
             self._replies = replies.ReplyBook()
-            self._faults = faults.FaultBook()
+            self._faults = faults.FaultBook(self.config.seed)
             self._sources = self._chain()
+            self.pacing.reset()
+            self.retries.clear()
             self.journal.clear()
             self._messages.forget()
             self.batches = BatchStore(delay=self.batches.delay)
@@ -208,6 +204,10 @@ class FakeClaude(Builders):
         from claude_fake.snapshot import RequestLog  # with the redactor: off the start-up path
 
         return RequestLog(self.journal.records())
+
+    def resilience(self) -> Report:
+        """How clients retried after each fault served (``str()``: one verdict per client)."""
+        return self.retries.report()
 
     def unused(self) -> list[str]:
         """Scripted replies and faults that were not used up."""
@@ -288,4 +288,5 @@ class FakeClaude(Builders):
             self.journal.problem(str(error).removeprefix("claude_fake: "))
             response = answering.own_error(error, request_id)
         self.journal.add(request, response)
+        self.retries.note(request, response)
         return response

@@ -167,13 +167,17 @@ def content_text(content: JSON) -> str:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StreamPlan:
-    """How a streamed body is paced and cut: delays, a mid-stream error event, a dropped line."""
+    """How a streamed body is paced and cut: delays, a mid-stream error event, a dropped line.
+
+    ``schedule`` (a latency profile's): when each chunk is due, in seconds after the stream
+    starts; it takes the place of ``first_byte_delay`` and ``event_delay``."""
 
     first_byte_delay: float = 0.0
     event_delay: float = 0.0
     cut_after: int | None = None
     error_event: bytes | None = None
     disconnect: bool = False
+    schedule: tuple[float, ...] | None = None
 
 
 NO_PLAN = StreamPlan()  # no delays, no cut: shared, as plans are frozen
@@ -203,19 +207,27 @@ DISCONNECT = Disconnect()
 
 
 def pace(response: FakeResponse) -> Iterable[bytes | float | Disconnect]:
-    """The chunks of a streamed response with its plan applied: bytes, sleeps (float s), a drop."""
+    """The chunks of a streamed response with its plan applied: bytes, a drop, and floats: the
+    time (seconds after the stream started) the bytes that follow are due. Every wait is counted
+    from the start, never summed from the waits before it, so a busy server never drifts."""
     plan = response.plan
     assert response.chunks is not None
     cut = plan.cut_after
     if cut is not None and isinstance(response.chunks, list):
         cut = min(cut, len(response.chunks) - 1)  # a fault always lands before message_stop
-    if plan.first_byte_delay:
-        yield plan.first_byte_delay
+    schedule, due = plan.schedule, plan.first_byte_delay
+    if due:
+        yield due
     for count, chunk in enumerate(response.chunks):
         if cut is not None and count >= cut:
             break
-        if count and plan.event_delay:
-            yield plan.event_delay
+        if schedule is not None:
+            if count < len(schedule) and schedule[count] > due:
+                due = schedule[count]
+                yield due
+        elif count and plan.event_delay:
+            due += plan.event_delay
+            yield due
         yield chunk
     if plan.cut_after is None:
         return

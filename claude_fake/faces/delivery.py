@@ -33,6 +33,7 @@ async def _passthrough(send: Send, response: FakeResponse, pool: Executor | None
     read in ``pool`` (the server's own, sized for concurrent recordings)."""
     items = iter(pace(response))
     loop = asyncio.get_running_loop()
+    start = loop.time()
     while True:
         item = await loop.run_in_executor(pool, next, items, None)
         if item is None:
@@ -42,7 +43,7 @@ async def _passthrough(send: Send, response: FakeResponse, pool: Executor | None
         elif item is DISCONNECT:
             raise Dropped("scripted disconnect")
         else:
-            await asyncio.sleep(float(item))  # type: ignore[arg-type]  # bytes and drops are out
+            await until(loop, start + float(item))  # type: ignore[arg-type]  # a due time
     await send({"type": "http.response.body", "body": b""})
 
 
@@ -55,6 +56,8 @@ async def _stream(send: Send, response: FakeResponse, pool: Executor | None) -> 
         return
     pending: list[bytes] = []
     size = 0
+    loop = asyncio.get_running_loop()
+    start = loop.time()
     for item in pace(response):
         if isinstance(item, bytes):
             pending.append(item)
@@ -67,8 +70,15 @@ async def _stream(send: Send, response: FakeResponse, pool: Executor | None) -> 
         if item is DISCONNECT:
             raise Dropped("scripted disconnect")
         if isinstance(item, float | int):
-            await asyncio.sleep(item)
+            await until(loop, start + item)
     await send({"type": "http.response.body", "body": b"".join(pending)})
+
+
+async def until(loop: asyncio.AbstractEventLoop, due: float) -> None:
+    """Sleep (without holding the event loop) until ``loop.time()`` reaches ``due``."""
+    wait = due - loop.time()
+    if wait > 0:
+        await asyncio.sleep(wait)
 
 
 async def _drop(send: Send) -> None:

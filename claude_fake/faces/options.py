@@ -49,6 +49,7 @@ class ServerOptions:
     limits: Limits = field(default_factory=Limits)
     log_requests: bool = False
     recording_threads: int = RECORDING_THREADS
+    workers: int = 1  # processes serving the port (``--workers``): above 1, scripting is off
 
     def guard(self, bound: str) -> Guard:
         """The Host/Origin/key checks for a server bound to ``bound``."""

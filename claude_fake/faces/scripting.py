@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from claude_fake.errors import ClaudeFakeError
+from claude_fake.faces import load_routes
 from claude_fake.faces.journal_page import requests_answer
 from claude_fake.faces.transport import Handler
 from claude_fake.journal import Journal
@@ -32,7 +33,7 @@ class Reply(Script, Protocol):
     stop_reason: str
 
 
-class Scriptable(Handler, Protocol):
+class Scriptable(Handler, load_routes.Paced, Protocol):
     """What the server and the scripting API use of the engine (a Protocol: no import of it)."""
 
     problems: list[str]
@@ -66,6 +67,7 @@ class Scriptable(Handler, Protocol):
         message: str | None = ...,
         should_retry: bool | None = ...,
         endpoint: str = ...,
+        rate: float | None = ...,
     ) -> Script: ...
 
     def disconnect(
@@ -101,6 +103,7 @@ FAULT_KEYS = {
     "first_byte_delay",
     "event_delay",
     "endpoint",
+    "rate",
 }
 WHEN_KEYS = ("contains", "model", "path")
 # The JSON type each field must have, as (python types, the word for the message).
@@ -218,6 +221,7 @@ def add_fault(engine: Scriptable, raw: bytes) -> Answer:
     times = body.get("times", 1)
     endpoint = body.get("endpoint", "messages")
     kinds = [k for k in ("status", "error", "disconnect") if body.get(k) not in (None, False)]
+    load_routes.check_rate(body)
     if len(kinds) > 1:
         raise BadScript(
             f"faults: {' and '.join(kinds)} cannot be combined in one fault.",
@@ -237,6 +241,7 @@ def add_fault(engine: Scriptable, raw: bytes) -> Answer:
             message=body.get("message"),
             should_retry=body.get("should_retry"),
             endpoint=endpoint,
+            rate=body.get("rate"),
         )
     elif "first_byte_delay" in body or "event_delay" in body:
         fault = engine.latency(
@@ -283,6 +288,9 @@ ROUTES: Mapping[tuple[str, str], Callable[[Scriptable, bytes], Answer]] = {
     ("GET", "requests"): lambda e, _: requests_answer(e, ""),
     ("GET", "unused"): lambda e, _: (200, {"unused": e.unused(), "problems": list(e.problems)}),
     ("POST", "reset"): _reset,
+    ("POST", "latency"): load_routes.set_latency,
+    ("GET", "latency"): load_routes.get_latency,
+    ("GET", "resilience"): load_routes.resilience,
     ("GET", "health"): lambda e, _: (200, {"status": "ok"}),
 }
 

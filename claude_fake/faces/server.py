@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from claude_fake import providers
-from claude_fake.faces import scripting
+from claude_fake.faces import load_routes, scripting
 from claude_fake.faces.access_log import install_redaction, line, request_logger
 from claude_fake.faces.banner import base_url, bind
 from claude_fake.faces.delivery import Receive, Scope, Send, deliver
@@ -66,6 +66,7 @@ class App:
     ) -> None:
         self.hub, self.guard, self.pool, self.log = hub, guard, pool, log
         self._ids = itertools.count(1)
+        self.workers = 1  # processes serving the port: above 1, scripting answers 409
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -126,6 +127,9 @@ class App:
         guard.check_key(method, path, headers)
         check_json(method, path, headers)
         raw = await read_body(receive, headers, path, BODY_LIMIT)
+        if self.workers > 1 and path != "/_fake/health":
+            await send_json(send, 409, load_routes.several_workers(path, self.workers))
+            return
         query = scope.get("query_string", b"").decode("latin-1")
         status, payload = scripting.handle(engine, method, path[7:], raw, query)
         await send_json_paced(send, status, payload)
@@ -195,6 +199,7 @@ def serving(
     bound = f"[{bound}]" if ":" in bound else bound
     with ThreadPoolExecutor(options.recording_threads, "claude-fake-upstream") as pool:
         app = App(hub, options.guard(bound), pool, _request_log(options))
+        app.workers = options.workers
         yield uvicorn.Server(uvicorn_config(app, options.limits)), None
 
 

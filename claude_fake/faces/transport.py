@@ -102,31 +102,38 @@ def transport_classes(http: ModuleType) -> tuple[type, type]:
             raise http.ReadTimeout("The read operation timed out")
         await asyncio.sleep(seconds)
 
+    # ``pace`` yields due times (seconds after the stream starts): each wait is what is left
     class SyncStream(http.SyncByteStream):  # type: ignore[name-defined, misc]
         def __init__(self, response: FakeResponse, limit: float | None) -> None:
             self._items, self._limit = pace(response), limit
 
         def __iter__(self) -> Iterator[bytes]:
+            start = time.monotonic()
             for item in self._items:
                 if isinstance(item, bytes):
                     yield item
                 elif item is DISCONNECT:
                     raise http.RemoteProtocolError(DROPPED)
                 else:
-                    wait(item, self._limit)  # type: ignore[arg-type]
+                    left = start + item - time.monotonic()  # type: ignore[operator]
+                    if left > 0:
+                        wait(left, self._limit)
 
     class AsyncStream(http.AsyncByteStream):  # type: ignore[name-defined, misc]
         def __init__(self, response: FakeResponse, limit: float | None) -> None:
             self._items, self._limit = pace(response), limit
 
         async def __aiter__(self) -> AsyncIterator[bytes]:
+            start = time.monotonic()
             for item in self._items:
                 if isinstance(item, bytes):
                     yield item
                 elif item is DISCONNECT:
                     raise http.RemoteProtocolError(DROPPED)
                 else:
-                    await await_wait(item, self._limit)  # type: ignore[arg-type]
+                    left = start + item - time.monotonic()  # type: ignore[operator]
+                    if left > 0:
+                        await await_wait(left, self._limit)
 
     def build(response: FakeResponse, request: Any, stream: Any) -> Any:
         if response.dropped:

@@ -21,6 +21,7 @@ from claude_fake.errors import ScenarioExhausted
 from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
 from claude_fake.sources import faults, replies
 from claude_fake.sources.generator.drafter import Drafter
+from claude_fake.sources.latency import Pacing
 from claude_fake.state import turn
 
 if TYPE_CHECKING:
@@ -57,10 +58,13 @@ def decide(call: Call, fault_source: FaultSource, sources: Sequence[Source]) -> 
 
 
 class FaultSource:
-    """Scripted faults: an error or a dropped connection claims the request."""
+    """Scripted faults: an error or a dropped connection claims the request. The answer a later
+    source gives is shaped by a pacing fault, else by the latency profile (``pacing``)."""
 
-    def __init__(self, book: faults.FaultBook, lock: threading.RLock) -> None:
-        self.book, self._lock = book, lock
+    def __init__(
+        self, book: faults.FaultBook, lock: threading.RLock, pacing: Pacing | None = None
+    ) -> None:
+        self.book, self._lock, self.pacing = book, lock, pacing
 
     def claim(self, call: Call) -> FakeResponse | None:
         with self._lock:
@@ -79,12 +83,15 @@ class FaultSource:
     def shape(self, call: Call, response: FakeResponse) -> FakeResponse:
         """``response`` paced or cut by the call's pacing fault, which is then used."""
         fault = call.shaping
-        if fault is None or (fault.mid_stream and response.chunks is None):
-            return response  # no stream to cut: the fault waits for the next stream
-        with self._lock:
-            if not self.book.use(fault):
-                return response
-        return dataclasses.replace(response, plan=faults.stream_plan(fault, call.request_id))
+        if fault is not None and not (fault.mid_stream and response.chunks is None):
+            with self._lock:
+                if self.book.use(fault):  # else a concurrent request took its last use
+                    plan = faults.stream_plan(fault, call.request_id)
+                    response = dataclasses.replace(response, plan=plan)
+        # (a mid-stream fault with no stream to cut waits for the next stream)
+        if self.pacing is not None and call.endpoint == "messages":
+            return self.pacing.apply(response, call.request_id)
+        return response
 
 
 class ReplySource:

@@ -10,6 +10,7 @@ from claude_fake import checks
 from claude_fake.api import routes
 from claude_fake.errors import ScriptError
 from claude_fake.model import AnsweredBy, FakeResponse, StreamPlan
+from claude_fake.sources import fault_rates
 from claude_fake.sources.replies import call_site
 from claude_fake.wire import envelope, render, responses, sse
 
@@ -32,6 +33,7 @@ class Fault:
     used: int = 0
     where: str = ""
     endpoint: str = "messages"
+    rate: float | None = None  # answer each matching request with this probability, for ever
 
     def __post_init__(self) -> None:
         if self.message is not None and not isinstance(self.message, str):
@@ -88,6 +90,7 @@ class Fault:
             what += f" ({self.error_code})" if self.error_code else ""
             what += f" after {self.after_events} events" if self.mid_stream else ""
         aim = "" if self.endpoint == "messages" else f" on {self.endpoint}"
+        aim += f" at rate {self.rate:g}" if self.rate is not None else ""
         return f"fault {what}{aim}{self.where}"
 
 
@@ -218,6 +221,9 @@ def make_latency(*, first_byte: float, per_event: float, times: int | None, endp
 def make_error(status_or_type: int | str, **options: Any) -> Fault:
     """A checked error fault (``fake.fail``): an HTTP error, or an error event mid-stream."""
     checks.times(options.get("times", 1), "fail()")
+    if options.get("rate") is not None:
+        options["rate"] = fault_rates.check(options["rate"], options.get("times", 1))
+        options["times"] = None
     if options.get("retry_after") is not None:
         options["retry_after"] = checks.seconds(options["retry_after"], "fail(retry_after=...)")
     if options.get("after_events") is not None:
@@ -229,12 +235,16 @@ class FaultBook:
     """The scripted faults of one engine, in the order they were scripted. Not thread-safe:
     the engine locks around it."""
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int = 0) -> None:
         self.faults: list[Fault] = []
+        self.rates = fault_rates.Rates(seed)  # faults with a rate: drawn for, never used up
 
     def add(self, fault: Fault) -> Fault:
         """Script ``fault`` after the ones already there."""
-        self.faults.append(fault)
+        if fault.rate is not None:
+            self.rates.add(fault, fault.describe())
+        else:
+            self.faults.append(fault)
         return fault
 
     def next_for(self, endpoint: str, stream: bool) -> Fault | None:
@@ -245,7 +255,8 @@ class FaultBook:
                 if fault.mid_stream and not stream:
                     continue
                 return fault
-        return None
+        picked = self.rates.pick(endpoint, stream)
+        return picked if isinstance(picked, Fault) else None
 
     @staticmethod
     def use(fault: Fault) -> bool:

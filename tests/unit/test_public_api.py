@@ -27,6 +27,7 @@ KINDS = {
     "FakeClaude": "class",
     "FakeConfig": "dataclass",
     "FakeRequest": "dataclass",
+    "Latency": "dataclass",
     "RecordMode": "enum",
     "ScenarioExhausted": "exception",
     "ScriptError": "exception",
