@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from claude_fake import __version__
+from claude_fake import __version__, load_command
 from claude_fake.config import RecordMode, ReplayTiming, ValidateMode
 from claude_fake.faces.limits import Limits
 
@@ -207,6 +208,7 @@ def add_flags(parser: argparse.ArgumentParser) -> None:
     for flag, options in _flags():
         parser.add_argument(flag, **options)
     serve_flags.add_flags(parser)
+    load_command.add_flags(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -215,6 +217,7 @@ def run(args: argparse.Namespace) -> int:
     from claude_fake.faces.server import Hub, ServerOptions, serve_forever
 
     _refuse_open_recording(args)
+    load_command.check_stateless(args)
     fake = _engine(args)
     options = ServerOptions(
         allow_hosts=tuple(args.allow_host),
@@ -225,14 +228,17 @@ def run(args: argparse.Namespace) -> int:
             max_connections=args.max_connections,
         ),
         log_requests=args.log_requests,
+        workers=args.workers,
     )
     sock = banner.bind(args.host, args.port)  # before the banner, which shows what was bound
     hosts = sorted(options.guard(args.host).hosts)
     text = banner.banner(
         __version__, banner.base_url(sock), hosts, keyed=bool(args.require_api_key)
     )
-    sys.stderr.write(text)
+    sys.stderr.write(text + load_command.describe(args))
     sys.stderr.flush()
+    if args.workers > 1:
+        return load_command.serve(args.workers, sock, options, functools.partial(_engine, args))
     serve_forever(Hub(fake), sock, options)
     return 0
 
@@ -265,8 +271,10 @@ def _engine(args: argparse.Namespace) -> FakeClaude:
         journal_size=args.journal_size,
         models=tuple(args.models),
         **serve_flags.settings(args),
+        **load_command.settings(args),
     )
     _script(fake, args.reply, args.replies)
+    load_command.script(fake, args)
     return fake
 
 
