@@ -6,6 +6,9 @@ loopback only) while the journal is paged, and must keep its memory and its heal
   ``GET /v1/models``, each with its own text (so no answer is shared);
 - meanwhile this process walks the whole journal with ``GET /_fake/requests?after=ID&limit=1000``
   again and again without pause, and probes ``GET /_fake/health`` every 50 ms on its own connection;
+- the load and the pager run at a lower priority (nice +10), so on a small machine they do not
+  starve the server they measure (clients of a real server run elsewhere); the server's share of
+  a CPU and the load average are reported, as probes slow for want of CPU are not the server's;
 - figures: the server's RSS growth from start to end (target < 100 MB), its peak RSS, the health
   check's median, p99 and slowest (target p99 < 50 ms), the load's throughput, and how many
   requests the journal says it dropped (all but the last 10,000).
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -34,6 +38,7 @@ from _timing import Figure, emit, figure
 MIX = (("create", 70), ("stream", 15), ("count", 10), ("models", 5))
 PAGE = 1000
 HEALTH_EVERY = 0.05
+NICE = 10  # the load and the pager yield the CPU to the server under test
 
 
 def _body(kind: str, n: int) -> bytes:
@@ -78,6 +83,12 @@ async def _load(base: str, total: int, concurrency: int) -> dict[str, Any]:
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         return {"seconds": time.perf_counter() - started, "errors": errors}
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_kib(pid: int) -> int:
@@ -131,7 +142,7 @@ def soak(total: int, concurrency: int) -> list[Figure]:
     base = f"http://{S.HOST}:{port}"
     me = [sys.executable, __file__]
     with S.running(S.claude_fake_argv(port), f"{base}/_fake/health", post=False) as (proc, _):
-        start_kib = _rss_kib(proc.pid)
+        start_kib, start_cpu, started = _rss_kib(proc.pid), _cpu_seconds(proc.pid), time.time()
         health: list[float] = []
         stop = threading.Event()
         prober = threading.Thread(target=_probe, args=(base, stop, health), daemon=True)
@@ -148,8 +159,9 @@ def soak(total: int, concurrency: int) -> list[Figure]:
         stop.set()
         prober.join()
         end_kib, peak_kib = _rss_kib(proc.pid), S.peak_rss_kib(proc.pid) or 0
+        cpu = (_cpu_seconds(proc.pid) - start_cpu) / (time.time() - started)
         last = httpx2_get(f"{base}/_fake/requests", {"limit": "1"})
-    result = json.loads(load.stdout)
+    result = {**json.loads(load.stdout), "server_cpu": cpu, "loadavg": os.getloadavg()[1]}
     return _figures(total, result, (start_kib, end_kib, peak_kib), health, paged, last)
 
 
@@ -174,6 +186,13 @@ def _figures(
             "soak.requests", total, "requests", "soak: mixed requests sent", errors=load["errors"]
         ),
         figure("soak.rate", total / load["seconds"], "req/s", "soak: throughput while paged"),
+        figure(
+            "soak.server_cpu",
+            load["server_cpu"],
+            "CPUs",
+            "soak: the server's CPU share (1 = a whole core)",
+            loadavg_5min=load["loadavg"],
+        ),
         figure(
             "soak.rss_growth",
             end - start,
@@ -219,6 +238,8 @@ def main() -> None:
         "--load", nargs=3, metavar=("BASE", "TOTAL", "CONCURRENCY"), help=argparse.SUPPRESS
     )
     args = parser.parse_args()
+    if args.page or args.load:
+        os.nice(NICE)
     if args.page:
         _page_forever(args.page)
         return

@@ -1,30 +1,74 @@
 """The request journal: the requests an engine saw, what answered each, and the problems met.
 
-Unbounded by default (``FakeClaude()`` in a test keeps every request); ``size=N`` keeps the last
-N (``claude-fake serve`` keeps 10,000) and counts the ones it let go, so a server left running
-for hours holds a fixed amount of memory. Every entry has an id (1, 2, ... since the last reset)
-that ``page(after=ID)`` pages by.
+Unbounded by default (``FakeClaude()`` in a test keeps every request, as it got them); ``size=N``
+keeps the last N (``claude-fake serve`` keeps 10,000) and counts the ones it let go, so a server
+left running for hours holds a fixed amount of memory. Every entry has an id (1, 2, ... since the
+last reset) that ``page(after=ID)`` pages by.
+
+A bounded journal packs each entry: the body and the answer as JSON bytes, the rest in a tuple of
+strings, parsed back into a record each time it is read. Packed entries hold no object the garbage
+collector tracks, so a full journal adds nothing to a full collection (unpacked, the ~90,000
+dicts and lists of 10,000 entries made each one stop the server for 40-170 ms).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
+import json
+import os
 import threading
+import time
 from collections import Counter, deque
 from typing import Any
 
-from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
+from claude_fake.model import NO_PLAN, AnsweredBy, FakeRequest, FakeResponse, StreamPlan
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Outcome:
+    """How answering one logged request went: the seconds the engine took (None: not timed),
+    and what the traffic page shows beyond the answer's JSON: the status, when, and how it went
+    out (a stream, its plan: delays and a fault's cut; a connection dropped before any byte)."""
+
+    seconds: float | None = None
+    status: int = 200
+    at: float = 0.0  # wall-clock seconds (time.time()) when the answer was logged
+    streamed: bool = False
+    dropped: bool = False
+    plan: StreamPlan = NO_PLAN
+
+    @classmethod
+    def of(cls, response: FakeResponse, seconds: float | None) -> Outcome:
+        """The outcome of ``response``, logged now."""
+        streamed = response.chunks is not None
+        return cls(seconds, response.status, time.time(), streamed, response.dropped, response.plan)
+
+    def packed(self) -> tuple[Any, ...]:
+        """As a tuple of plain values (nothing the garbage collector tracks)."""
+        plan = () if self.plan is NO_PLAN else dataclasses.astuple(self.plan)
+        return (self.seconds, self.status, self.at, self.streamed, self.dropped, plan)
+
+    @classmethod
+    def unpacked(cls, packed: tuple[Any, ...]) -> Outcome:
+        """The outcome ``packed()`` gave."""
+        seconds, status, at, streamed, dropped, plan = packed
+        names = (f.name for f in dataclasses.fields(StreamPlan))
+        kept = StreamPlan(**dict(zip(names, plan, strict=True))) if plan else NO_PLAN
+        return cls(seconds, status, at, streamed, dropped, kept)
 
 
 class _Entry:
-    """One logged request. The journal keeps what its record needs (the request, the answer's
-    JSON and source), not the response's bytes or stream chunks."""
+    """One logged request, unpacked (an unbounded journal). The journal keeps what its record
+    needs (the request, the answer's JSON and source), not the response's bytes or stream chunks."""
 
-    __slots__ = ("id", "payload", "record", "request", "source")
+    __slots__ = ("id", "outcome", "payload", "record", "request", "source")
 
-    def __init__(self, entry_id: int, request: FakeRequest, response: FakeResponse) -> None:
-        self.id, self.request = entry_id, request
+    def __init__(
+        self, entry_id: int, request: FakeRequest, response: FakeResponse, outcome: Outcome
+    ) -> None:
+        self.id, self.request, self.outcome = entry_id, request, outcome
         self.payload: Any = response.payload
         self.source: AnsweredBy = response.source
         self.record: FakeRequest | None = None
@@ -38,30 +82,131 @@ class _Entry:
         return self.record
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class Page:
-    """One page of the journal: ``(id, record)`` pairs, and how the page sits in the whole."""
+# A packed entry: (id, outcome (packed), method, path, query, headers, raw, body, response,
+# source's value, root_path, provider, sent), headers and JSON as bytes: strings, numbers and bytes
+# only, so the collector stops tracking it at its first pass.
+Packed = tuple[Any, ...]
+_NONE = b""  # a packed None (no JSON text is empty)
 
-    items: list[tuple[int, FakeRequest]]
+
+def _pack_json(value: Any) -> Any:
+    """JSON bytes of ``value`` (``_NONE`` for None); the value itself if it is not JSON."""
+    if value is None:
+        return _NONE
+    try:
+        return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
+    except (TypeError, ValueError):
+        return value
+
+
+def _unpack_json(packed: Any) -> Any:
+    if not isinstance(packed, bytes):
+        return packed
+    return None if packed == _NONE else json.loads(packed)
+
+
+def _pack(request: FakeRequest, response: FakeResponse, seconds: float | None) -> Packed:
+    """A packed entry without its id."""
+    return (
+        Outcome.of(response, seconds).packed(),
+        request.method,
+        request.path,
+        request.query,
+        _pack_json(request.headers if isinstance(request.headers, dict) else dict(request.headers)),
+        request.raw,
+        _pack_json(request.body),
+        _pack_json(response.payload),
+        response.source.value,
+        request.root_path,
+        request.provider,
+        _pack_json(request.sent),
+    )
+
+
+def _unpack(packed: Packed) -> FakeRequest:
+    """The record of a packed entry, parsed anew (each read gets its own copy)."""
+    _, _, method, path, query, headers, raw, body, response, source, root, provider, sent = packed
+    return FakeRequest(
+        method=method,
+        path=path,
+        query=query,
+        headers=_unpack_json(headers),
+        raw=raw,
+        body=_unpack_json(body),
+        response=_unpack_json(response),
+        source=AnsweredBy(source),
+        root_path=root,
+        provider=provider,
+        sent=_unpack_json(sent),
+    )
+
+
+def _id(entry: _Entry | Packed) -> int:
+    return entry[0] if isinstance(entry, tuple) else entry.id
+
+
+def _record(entry: _Entry | Packed) -> FakeRequest:
+    return _unpack(entry) if isinstance(entry, tuple) else entry.built()
+
+
+def _outcome(entry: _Entry | Packed) -> Outcome:
+    return Outcome.unpacked(entry[1]) if isinstance(entry, tuple) else entry.outcome
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Page:
+    """One page of the journal, and how it sits in the whole. Its records are built when first
+    read: ``items`` builds them all (once), ``part`` a slice (a server writes a big page a slice
+    at a time, so parsing it never holds the event loop for long)."""
+
+    entries: tuple[_Entry | Packed, ...] = dataclasses.field(default=(), repr=False)
     dropped: int  # requests let go because the journal was full (since the last reset)
     next_after: int | None  # pass as ``after`` for the next page; None when this one is the last
     first_id: int | None  # the oldest id still kept
     last_id: int | None  # the newest id
 
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @functools.cached_property
+    def items(self) -> list[tuple[int, FakeRequest]]:
+        """``(id, record)`` pairs, oldest first."""
+        return self.part(0, len(self.entries))
+
+    @property
+    def ids(self) -> list[int]:
+        """The ids of the page's requests, oldest first (nothing built)."""
+        return [_id(entry) for entry in self.entries]
+
+    def part(self, start: int, stop: int) -> list[tuple[int, FakeRequest]]:
+        """``items[start:stop]``, building only those."""
+        return [(_id(entry), _record(entry)) for entry in self.entries[start:stop]]
+
+    @functools.cached_property
+    def outcomes(self) -> list[Outcome]:
+        """How answering each request went, in the order of ``items``."""
+        return [_outcome(entry) for entry in self.entries]
+
 
 class Journal:
-    """Requests in the order they were answered; the last ``size`` of them (None: all).
-    Thread-safe."""
+    """Requests in the order they were answered; the last ``size`` of them (None: all, as
+    they were; a bounded journal packs them). Thread-safe."""
 
     def __init__(self, size: int | None = None) -> None:
         if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
             raise ValueError(f"journal size must be a whole number >= 0 or None, not {size!r}")
         self.size = size
         self._lock = threading.Lock()
-        self._log: deque[_Entry] = deque(maxlen=size)
+        self._log: deque[_Entry | Packed] = deque(maxlen=size)
         self._next = 1
         self.problems: list[str] = []
         self.stats: Counter[str] = Counter()
+        self.epoch = os.urandom(4).hex()  # changes on every reset: ids restart with it
+
+    @property
+    def packed(self) -> bool:
+        """Whether entries are kept as JSON bytes and parsed when read (a bounded journal)."""
+        return self.size is not None
 
     @property
     def next_id(self) -> int:
@@ -74,14 +219,20 @@ class Journal:
         """How many requests were let go because the journal was full."""
         return self._next - 1 - len(self._log)
 
-    def add(self, request: FakeRequest, response: FakeResponse) -> None:
-        """Log one answered request (the oldest one goes when the journal is full)."""
+    def add(
+        self, request: FakeRequest, response: FakeResponse, seconds: float | None = None
+    ) -> None:
+        """Log one answered request, and the seconds it took to answer (the oldest one goes when
+        the journal is full)."""
+        packed = _pack(request, response, seconds) if self.size else None  # outside the lock
         with self._lock:
             self.stats[response.source.value] += 1
             entry_id = self._next
             self._next += 1
-            if self.size != 0:
-                self._log.append(_Entry(entry_id, request, response))
+            if packed is not None:
+                self._log.append((entry_id, *packed))
+            elif self.size is None:
+                self._log.append(_Entry(entry_id, request, response, Outcome.of(response, seconds)))
 
     def problem(self, text: str) -> None:
         """Note a problem a request met (a miss, a bad script, a bug of the fake); a bounded
@@ -95,26 +246,37 @@ class Journal:
     def records(self) -> list[FakeRequest]:
         """Every kept request, each with the ``response`` and ``source`` it got."""
         with self._lock:
-            return [entry.built() for entry in self._log]
+            log = list(self._log)
+        return [_record(entry) for entry in log]  # packed ones parsed outside the lock
 
     def page(self, *, after: int = 0, limit: int = 100) -> Page:
-        """Up to ``limit`` kept requests with an id above ``after``, oldest first."""
+        """Up to ``limit`` kept requests with an id above ``after``, oldest first (their records
+        are built when read, outside the lock)."""
         with self._lock:
             log = self._log
-            first = log[0].id if log else None
+            first = _id(log[0]) if log else None
             # ids are consecutive in the deque: index straight to the first one wanted
             start = 0 if first is None else max(0, after + 1 - first)
-            picked = list(itertools.islice(log, start, start + limit)) if start < len(log) else []
-            items = [(entry.id, entry.built()) for entry in picked]
-            last = log[-1].id if log else None
-            more = bool(items) and last is not None and items[-1][0] < last
-            return Page(
-                items=items,
-                dropped=self.dropped,
-                next_after=items[-1][0] if more else None,
-                first_id=first,
-                last_id=last,
-            )
+            picked = tuple(itertools.islice(log, start, start + limit)) if start < len(log) else ()
+            last = _id(log[-1]) if log else None
+            dropped = self.dropped
+        more = bool(picked) and last is not None and _id(picked[-1]) < last
+        return Page(
+            entries=picked,
+            dropped=dropped,
+            next_after=_id(picked[-1]) if more else None,
+            first_id=first,
+            last_id=last,
+        )
+
+    def entry(self, entry_id: int) -> tuple[FakeRequest, Outcome] | None:
+        """The kept request ``entry_id`` (with its answer) and its Outcome; None if not kept."""
+        with self._lock:
+            index = entry_id - _id(self._log[0]) if self._log else -1
+            if not 0 <= index < len(self._log):
+                return None
+            found = self._log[index]
+        return _record(found), _outcome(found)
 
     def __len__(self) -> int:
         return len(self._log)
@@ -126,3 +288,4 @@ class Journal:
             self._next = 1
             self.problems.clear()
             self.stats.clear()
+            self.epoch = os.urandom(4).hex()
