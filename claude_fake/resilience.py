@@ -8,8 +8,8 @@ attempt number (one more); identical concurrent requests pair oldest first. A fa
 time from its answer to the retry's arrival, set against the ``retry-after`` it gave (the SDK
 reads ``retry-after-ms`` first). A client hammers when it retries sooner than it was asked to
 (under 90% of the wait, less 2 ms), or retries an answer that said not to (``x-should-retry:
-false``, or a status the SDK never retries). A fault with no retry is a give-up, unless its
-``retry-after`` has not yet passed (then it is still waiting).
+false``, or a status the SDK never retries). A fault with no retry is a give-up (read the
+report once the clients are done: one still waiting for its retry counts as given up).
 """
 
 from __future__ import annotations
@@ -97,13 +97,13 @@ class Tracker:
         """What each client did after each fault, and a verdict per client."""
         with self._lock:
             seen = list(self._seen)
-        return build(seen, time.monotonic())
+        return build(seen)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FaultOutcome:
     """One fault served and what followed: ``outcome`` is ``retried``, ``retried too soon``,
-    ``retried against advice``, ``gave up`` or ``waiting``."""
+    ``retried against advice`` or ``gave up``."""
 
     client: str
     status: int  # 0: a dropped connection
@@ -122,7 +122,6 @@ class ClientVerdict:
     requests: int  # requests that met at least one fault
     recovered: int  # of those, answered in the end
     gave_up: int
-    waiting: int
     retries: int
     too_soon: int
     against_advice: int
@@ -177,11 +176,10 @@ def _follow(seen: list[_Seen]) -> dict[int, _Seen]:
     return following
 
 
-def _outcome(fault: _Seen, after: _Seen | None, now: float) -> FaultOutcome:
+def _outcome(fault: _Seen, after: _Seen | None) -> FaultOutcome:
     waited = None if after is None else after.at - fault.at
     if after is None:
-        still = fault.asked is not None and not fault.told_not and now - fault.at < fault.asked
-        outcome = "waiting" if still else "gave up"
+        outcome = "gave up"
     elif fault.told_not:
         outcome = "retried against advice"
     elif fault.asked is not None and waited is not None and waited < fault.asked * 0.9 - 0.002:
@@ -198,25 +196,19 @@ def _outcome(fault: _Seen, after: _Seen | None, now: float) -> FaultOutcome:
     )
 
 
-def build(seen: list[_Seen], now: float) -> Report:
-    """The report over ``seen`` (in the order answered) at monotonic time ``now``."""
+def build(seen: list[_Seen]) -> Report:
+    """The report over ``seen`` (in the order answered)."""
     following = _follow(seen)
     continued = {id(item) for item in following.values()}
-    outcomes = [_outcome(s, following.get(id(s)), now) for s in seen if s.fault]
+    outcomes = [_outcome(s, following.get(id(s))) for s in seen if s.fault]
     ends: dict[str, list[str]] = {}  # per client: how each request that met a fault ended
     for item in seen:
         if not item.fault or id(item) in continued:
             continue
-        last: _Seen | None = item
-        while last is not None and last.fault:
-            nxt = following.get(id(last))
-            if nxt is None:
-                break
-            last = nxt
-        end = "recovered" if last is not None and not last.fault else "open"
-        if end == "open" and last is not None:
-            end = _outcome(last, None, now).outcome
-        ends.setdefault(item.client, []).append(end)
+        last = item
+        while last.fault and id(last) in following:
+            last = following[id(last)]
+        ends.setdefault(item.client, []).append("gave up" if last.fault else "recovered")
     clients = sorted({o.client for o in outcomes})
     verdicts = tuple(
         _verdict(c, [o for o in outcomes if o.client == c], ends.get(c, [])) for c in clients
@@ -234,7 +226,6 @@ def _verdict(client: str, outcomes: list[FaultOutcome], ends: list[str]) -> Clie
         requests=len(ends),
         recovered=recovered,
         gave_up=gave_up,
-        waiting=ends.count("waiting"),
         retries=len(retried),
         too_soon=too_soon,
         against_advice=against,
@@ -258,7 +249,6 @@ def _line(
 ) -> str:
     head = f"{client}: {counts['faults']} fault(s) met by {counts['requests']} request(s); "
     head += f"{counts['recovered']} recovered, {counts['gave_up']} gave up"
-    head += f", {counts['waiting']} still waiting" if counts["waiting"] else ""
     head += f"; {counts['retries']} retries"
     if retried:
         waits = [o.waited for o in retried if o.waited is not None]
