@@ -82,11 +82,13 @@ class _Entry:
         return self.record
 
 
-# A packed entry: (id, outcome (packed), method, path, query, headers, raw, body, response,
-# source's value, root_path, provider, sent), headers and JSON as bytes: strings, numbers and bytes
-# only, so the collector stops tracking it at its first pass.
+# A packed entry: (id, method, path, query, headers, raw, body, response, source's value,
+# root_path, provider, sent, then the outcome's values), headers and JSON as bytes: strings,
+# numbers and bytes only (a plan's values aside), so the collector stops tracking it at its first
+# pass.
 Packed = tuple[Any, ...]
 _NONE = b""  # a packed None (no JSON text is empty)
+_OUTCOME = 12  # where the outcome's values start
 
 
 def _pack_json(value: Any) -> Any:
@@ -108,7 +110,6 @@ def _unpack_json(packed: Any) -> Any:
 def _pack(request: FakeRequest, response: FakeResponse, seconds: float | None) -> Packed:
     """A packed entry without its id."""
     return (
-        Outcome.of(response, seconds).packed(),
         request.method,
         request.path,
         request.query,
@@ -120,12 +121,15 @@ def _pack(request: FakeRequest, response: FakeResponse, seconds: float | None) -
         request.root_path,
         request.provider,
         _pack_json(request.sent),
+        *Outcome.of(response, seconds).packed(),  # flat: no tuple inside to keep it tracked
     )
 
 
 def _unpack(packed: Packed) -> FakeRequest:
     """The record of a packed entry, parsed anew (each read gets its own copy)."""
-    _, _, method, path, query, headers, raw, body, response, source, root, provider, sent = packed
+    _, method, path, query, headers, raw, body, response, source, root, provider, sent = packed[
+        :_OUTCOME
+    ]
     return FakeRequest(
         method=method,
         path=path,
@@ -150,7 +154,7 @@ def _record(entry: _Entry | Packed) -> FakeRequest:
 
 
 def _outcome(entry: _Entry | Packed) -> Outcome:
-    return Outcome.unpacked(entry[1]) if isinstance(entry, tuple) else entry.outcome
+    return Outcome.unpacked(entry[_OUTCOME:]) if isinstance(entry, tuple) else entry.outcome
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)

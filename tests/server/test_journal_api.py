@@ -169,3 +169,32 @@ def test_a_long_journal_comes_in_slices_and_parses_whole(fake: FakeClaude) -> No
         1,
         130,
     )
+
+
+def test_a_bounded_journal_shows_what_an_unbounded_one_shows() -> None:
+    """A bounded journal packs its entries (JSON bytes, parsed when read): a big page, built a
+    slice at a time as it is written, says what small pages and the in-process records say."""
+    kept, whole = FakeClaude(seed=4, journal_size=500), FakeClaude(seed=4)
+    answers = []
+    for fake in (kept, whole):
+        with served(fake) as url:
+            client = anthropic.Anthropic(base_url=url, api_key="sk-ant-test", max_retries=0)
+            for n in range(60):
+                _ask(client, f"question {n} é ☃")
+                with client.messages.stream(**ASK) as stream:  # type: ignore[call-overload]
+                    stream.get_final_message()
+            client.messages.count_tokens(model=MODEL, messages=[{"role": "user", "content": "x"}])
+            big = httpx2.get(f"{url}/_fake/requests", params={"limit": 121}).json()["requests"]
+            small = [
+                record
+                for after in range(0, 121, 10)
+                for record in httpx2.get(
+                    f"{url}/_fake/requests", params={"after": after, "limit": 10}
+                ).json()["requests"]
+            ]
+            assert big == small == httpx2.get(f"{url}/_fake/requests").json()
+            answers.append([{**r, "headers": None} for r in big])  # hosts differ by the port
+    assert answers[0] == answers[1]
+    assert [r["text"] for r in answers[0][:4:2]] == ["question 0 é ☃", "question 1 é ☃"]
+    assert [r.body for r in kept.requests] == [r.body for r in whole.requests]
+    assert [r.response for r in kept.requests] == [r.response for r in whole.requests]

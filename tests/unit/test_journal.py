@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from claude_fake.journal import Journal
@@ -86,3 +88,75 @@ def test_problems_stay_bounded_in_the_same_list() -> None:
 def test_bad_sizes_are_refused(size: object) -> None:
     with pytest.raises(ValueError, match="journal size"):
         Journal(size)  # type: ignore[arg-type]
+
+
+def _request(n: int) -> FakeRequest:
+    body = {
+        "model": "m",
+        "messages": [{"role": "user", "content": [{"type": "text", "text": "é"}]}],
+    }
+    return FakeRequest(
+        method="POST",
+        path="/v1/messages",
+        query=f"n={n}",
+        headers={"x-n": str(n), "anthropic-version": "2023-06-01"},
+        raw=b"{}",
+        body={**body, "n": n, "temperature": 0.5},
+        root_path="/mount",
+        provider="vertex",
+        sent={"continue": n},
+    )
+
+
+def _answer(n: int) -> FakeResponse:
+    payload = {"content": [{"type": "text", "text": f"answer {n}"}], "usage": {"n": n}}
+    return FakeResponse(status=200, headers={}, payload=payload, source=AnsweredBy.SCRIPTED)
+
+
+def test_a_bounded_journal_gives_back_what_it_was_given() -> None:
+    bounded, whole = Journal(10), Journal()
+    for journal in (bounded, whole):
+        for n in range(3):
+            journal.add(_request(n), _answer(n), 0.25)
+    assert bounded.records() == whole.records()
+    assert [repr(r) for r in bounded.records()] == [repr(r) for r in whole.records()]
+    assert [o.seconds for o in bounded.page().outcomes] == [0.25] * 3
+    kept = bounded.records()[1]
+    assert (kept.body["n"], kept.response["usage"], kept.sent) == (1, {"n": 1}, {"continue": 1})
+    assert (kept.root_path, kept.provider, kept.source) == ("/mount", "vertex", AnsweredBy.SCRIPTED)
+
+
+def test_a_bounded_journal_keeps_nothing_the_garbage_collector_walks() -> None:
+    journal = Journal(2000)
+    journal.add(_request(0), _answer(0))  # what the first one brings to life (caches)
+    gc.collect()
+    before = len(gc.get_objects())
+    for n in range(4000):
+        journal.add(_request(n), _answer(n))
+    gc.collect()
+    assert len(gc.get_objects()) - before < 50  # unpacked: about 15 per entry
+
+
+def test_each_read_of_a_bounded_journal_is_its_own_copy() -> None:
+    journal = Journal(5)
+    journal.add(_request(0), _answer(0))
+    journal.records()[0].body["n"] = "changed"
+    assert journal.records()[0].body["n"] == 0
+
+
+def test_a_body_that_is_not_json_is_kept_as_it_is() -> None:
+    journal = Journal(5)
+    odd = {"when": {1, 2}}  # not JSON: kept as the object itself
+    journal.add(FakeRequest(method="POST", path="/x", body=odd), _answer(0))
+    assert journal.records()[0].body == odd
+
+
+def test_a_page_builds_only_the_slice_read() -> None:
+    journal = Journal(100)
+    for n in range(30):
+        journal.add(_request(n), _answer(n))
+    page = journal.page(after=5, limit=20)
+    assert (len(page), page.ids, page.next_after) == (20, list(range(6, 26)), 25)
+    assert [entry_id for entry_id, _ in page.part(3, 5)] == [9, 10]
+    assert page.items is page.items  # built once
+    assert page.part(3, 5) == page.items[3:5]
