@@ -8,6 +8,7 @@ import dataclasses
 import itertools
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -277,7 +278,7 @@ class FakeClaude(Builders):
 
     def handle(self, request: FakeRequest) -> FakeResponse:
         """Answer one HTTP request. Never raises: every failure is an HTTP answer."""
-        request_id = self.new_id("req")
+        started, request_id = time.perf_counter(), self.new_id("req")
         try:
             request, response = answering.answer(
                 request, request_id, self.config, self._sources, self
@@ -287,6 +288,6 @@ class FakeClaude(Builders):
             request = getattr(exc, "request", None) or request  # a miss: the body as parsed
             self.journal.problem(str(error).removeprefix("claude_fake: "))
             response = answering.own_error(error, request_id)
-        self.journal.add(request, response)
+        self.journal.add(request, response, time.perf_counter() - started)
         self.retries.note(request, response)
         return response

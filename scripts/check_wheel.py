@@ -17,6 +17,12 @@ def main(path: str) -> int:
         n.startswith("claude_fake/validation/schemas/") and n.endswith(".json") for n in names
     ):
         missing.append("claude_fake/validation/schemas/*.json")
+    page = ("index.html", "app.js", "app.css")  # the traffic page (/_fake/ui)
+    missing += [
+        f"claude_fake/faces/ui/static/{name}"
+        for name in page
+        if f"claude_fake/faces/ui/static/{name}" not in names
+    ]
     if "pytest11" not in text or "claude-fake" not in text:
         missing.append("entry points pytest11 and console script")
     if missing:

@@ -36,6 +36,7 @@ from claude_fake.faces.exchange import (
 from claude_fake.faces.guard import Guard, Refused, check_json, own_error
 from claude_fake.faces.limits import BODY_LIMIT, body_limit
 from claude_fake.faces.options import Hub, ServerOptions, uvicorn_config, uvicorn_options
+from claude_fake.faces.ui import routes as ui
 from claude_fake.model import FakeRequest
 from claude_fake.wire import ids, render
 from claude_fake.wire.envelope import MESSAGES
@@ -124,6 +125,9 @@ class App:
         key = guard.api_key or getattr(getattr(engine, "config", None), "require_api_key", None)
         if key != guard.api_key:
             guard = Guard(hosts=guard.hosts, api_key=key)
+        if ui.handles(path):  # the traffic page: its files, feed and session (faces.ui)
+            await ui.serve(engine, guard, scope, path, headers, receive, send)
+            return
         guard.check_key(method, path, headers)
         check_json(method, path, headers)
         raw = await read_body(receive, headers, path, BODY_LIMIT)
