@@ -40,6 +40,7 @@ SCRIPTS = (
     "bench_cassette.py",
     "bench_stateful.py",
     "bench_providers.py",
+    "bench_load.py",
 )  # written beside ours; run when present
 _LINE = re.compile(r"^\s*(?P<label>[^:]+?)\s*:\s*(?P<value>-?[\d.,]+)\s*(?P<unit>[A-Za-zµ/%]*)")
 

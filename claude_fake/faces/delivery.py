@@ -47,8 +47,11 @@ async def _passthrough(send: Send, response: FakeResponse, pool: Executor | None
     await send({"type": "http.response.body", "body": b""})
 
 
-async def _stream(send: Send, response: FakeResponse, pool: Executor | None) -> None:
-    """Send a stream's events as planned. Events with no pause between them leave in one write
+async def _stream(
+    send: Send, response: FakeResponse, pool: Executor | None, since: float | None = None
+) -> None:
+    """Send a stream's events as planned, each due time counted from ``since`` (the loop time
+    the request arrived; now if None). Events with no pause between them leave in one write
     of up to ``WRITE_BYTES`` (TCP keeps no event boundaries; a write per event costs ~100 us);
     every planned delay, cut and drop happens exactly after the event it follows."""
     if response.source is AnsweredBy.RECORDED:
@@ -57,7 +60,7 @@ async def _stream(send: Send, response: FakeResponse, pool: Executor | None) -> 
     pending: list[bytes] = []
     size = 0
     loop = asyncio.get_running_loop()
-    start = loop.time()
+    start = loop.time() if since is None else since
     for item in pace(response):
         if isinstance(item, bytes):
             pending.append(item)
@@ -99,13 +102,19 @@ async def _until_disconnect(receive: Receive) -> None:
 
 
 async def deliver(
-    send: Send, receive: Receive, response: FakeResponse, pool: Executor | None = None
+    send: Send,
+    receive: Receive,
+    response: FakeResponse,
+    pool: Executor | None = None,
+    since: float | None = None,
 ) -> None:
-    """Send ``response``, and stop (no more sleeps or writes) when the client goes away."""
+    """Send ``response``, and stop (no more sleeps or writes) when the client goes away. Planned
+    waits count from ``since``, the loop time the request arrived (so a wait includes the time
+    the request queued for the engine, as a real time to first token does)."""
     if response.chunks is None and not response.plan.first_byte_delay and not response.dropped:
         await send_response(send, response, pool)  # nothing to wait on: skip the watcher task
         return
-    sending = asyncio.ensure_future(send_response(send, response, pool))
+    sending = asyncio.ensure_future(send_response(send, response, pool, since))
     gone = asyncio.ensure_future(_until_disconnect(receive))
     done, _ = await asyncio.wait({sending, gone}, return_when=asyncio.FIRST_COMPLETED)
     gone.cancel()
@@ -115,18 +124,23 @@ async def deliver(
         sending.cancel()
 
 
-async def send_response(send: Send, response: FakeResponse, pool: Executor | None = None) -> None:
+async def send_response(
+    send: Send, response: FakeResponse, pool: Executor | None = None, since: float | None = None
+) -> None:
     """Write a FakeResponse to the ASGI connection, pacing streams as planned."""
     if response.dropped:
         await _drop(send)
         return
     headers = [(k.encode(), v.encode()) for k, v in response.headers.items()]
     if response.plan.first_byte_delay and response.chunks is None:
-        await asyncio.sleep(response.plan.first_byte_delay)
+        loop = asyncio.get_running_loop()
+        await until(
+            loop, (loop.time() if since is None else since) + response.plan.first_byte_delay
+        )
     if response.chunks is None:
         headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": response.body})
         return
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
-    await _stream(send, response, pool)
+    await _stream(send, response, pool, since)

@@ -147,6 +147,9 @@ class App:
         receive: Receive,
         send: Send,
     ) -> str:
+        arrived = asyncio.get_running_loop().time()  # planned waits count from here
+        if engine.pacing.profile is not None:
+            await asyncio.sleep(0)  # requests that came together are all stamped before any waits
         raw = await read_body(receive, headers, path, body_limit(path))
         request = FakeRequest(
             method=scope["method"],
@@ -161,7 +164,7 @@ class App:
             response = await loop.run_in_executor(self.pool, providers.answer, engine, request)
         else:
             response = providers.answer(engine, request)  # a provider's face, or engine.handle
-        await deliver(send, receive, redacted(response), self.pool)
+        await deliver(send, receive, redacted(response), self.pool, arrived)
         return response.source.value
 
     async def _refuse(self, exc: Refused, path: str, send: Send) -> None:

