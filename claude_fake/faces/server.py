@@ -126,7 +126,7 @@ class App:
         if key != guard.api_key:
             guard = Guard(hosts=guard.hosts, api_key=key)
         if ui.handles(path):  # the traffic page: its files, feed and session (faces.ui)
-            await ui.serve(engine, guard, scope, path, headers, receive, send)
+            await ui.serve(engine, guard, scope, path, headers, receive, send, self.workers)
             return
         guard.check_key(method, path, headers)
         check_json(method, path, headers)

@@ -270,6 +270,7 @@ def test_a_keyed_server_opens_the_feed_to_the_key_or_the_page_cookie(fake: FakeC
         assert httpx2.get(url + "/_fake/ui/session").json() == {
             "keyed": True,
             "authorized": False,
+            "workers": 1,
         }
         refused = httpx2.get(url + "/_fake/requests/1")
         assert refused.status_code == 401
@@ -297,6 +298,16 @@ def test_a_keyed_server_opens_the_feed_to_the_key_or_the_page_cookie(fake: FakeC
         scripted = httpx2.post(url + "/_fake/replies", json={"content": "x"}, headers=jar)
         assert scripted.status_code == 401
         assert httpx2.get(url + "/_fake/requests", headers=jar).status_code == 401
+
+
+def test_with_several_workers_the_feed_is_off_as_scripting_is(fake: FakeClaude) -> None:
+    with running_server(fake, options=ServerOptions(workers=2)) as url:
+        assert httpx2.get(url + "/_fake/ui/session").json()["workers"] == 2
+        assert httpx2.get(url + "/_fake/ui").status_code == 200
+        for path in ("/_fake/events", "/_fake/requests/1"):
+            answer = httpx2.get(url + path)
+            assert answer.status_code == 409
+            assert "2 worker processes serve this port" in answer.json()["error"]["message"]
 
 
 def test_a_foreign_origin_cannot_read_the_feed(served: str) -> None:

@@ -12,6 +12,7 @@ from importlib import resources
 from claude_fake.faces.delivery import Receive, Scope, Send
 from claude_fake.faces.exchange import read_body, send_json
 from claude_fake.faces.guard import Guard, Refused, check_json, own_error
+from claude_fake.faces.load_routes import several_workers
 from claude_fake.faces.ui import feed, records, session
 
 PAGE = "/_fake/ui"
@@ -67,22 +68,18 @@ async def _redirect(send: Send, scope: Scope) -> None:
 
 
 async def _session(
-    guard: Guard, method: str, headers: dict[str, str], receive: Receive, send: Send
+    guard: Guard, method: str, headers: dict[str, str], receive: Receive, send: Send, workers: int
 ) -> None:
     if method == "GET":
         keyed = guard.api_key is not None
         open_ = session.has_session(guard, headers)
-        await send_json(send, 200, {"keyed": keyed, "authorized": open_})
+        await send_json(send, 200, {"keyed": keyed, "authorized": open_, "workers": workers})
         return
     check_json(method, SESSION, headers)
     await read_body(receive, headers, SESSION, 64 * 1024)
     guard.check_key(method, SESSION, headers)
-    await send_json(
-        send,
-        200,
-        {"keyed": guard.api_key is not None, "authorized": True},
-        session.set_cookie(guard),
-    )
+    answer = {"keyed": guard.api_key is not None, "authorized": True, "workers": workers}
+    await send_json(send, 200, answer, session.set_cookie(guard))
 
 
 async def _one(engine: feed.Watched, path: str, send: Send) -> None:
@@ -109,13 +106,15 @@ async def serve(
     headers: dict[str, str],
     receive: Receive,
     send: Send,
+    workers: int = 1,
 ) -> None:
     """Answer one of the page's routes (``handles(path)``); raises Refused (the server answers
-    it) for a wrong method or a missing key."""
+    it) for a wrong method or a missing key. With several worker processes the feed and the
+    requests answer 409, as the scripting API does: each would show one worker's share."""
     method: str = scope["method"]
     if path == SESSION:
         _method(method, path, ("GET", "POST"))
-        await _session(guard, method, headers, receive, send)
+        await _session(guard, method, headers, receive, send, workers)
         return
     _method(method, path, ("GET",))
     if path in FILES:
@@ -124,7 +123,9 @@ async def serve(
         await _redirect(send, scope)
     else:
         session.admit(guard, method, path, headers)
-        if path == FEED:
+        if workers > 1:
+            await send_json(send, 409, several_workers(path, workers))
+        elif path == FEED:
             query = scope.get("query_string", b"").decode("latin-1")
             try:
                 after = feed.start(query, headers.get("last-event-id"), engine.journal)

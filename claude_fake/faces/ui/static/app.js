@@ -250,11 +250,14 @@
 
   function answerView(d) {
     const answer = d.response;
+    const view = d.stream_view;
     if (answer && answer.type === "message") {
       const usage = answer.usage || {};
+      const cut = view && view.cut_after !== null && view.cut_after !== undefined;
       return el(
         "div",
         { class: "msg assistant" },
+        cut ? el("div", { class: "bad note" }, `The client got the first ${view.cut_after} events of this answer only (see Stream).`) : null,
         el("div", { class: "role" }, "assistant"),
         blocks(answer.content),
         el("div", { class: "usage" }, `stop_reason ${answer.stop_reason ?? "—"} · input ${usage.input_tokens ?? "?"} · output ${usage.output_tokens ?? "?"} tokens`),
@@ -422,7 +425,10 @@
     if (hashKey) history.replaceState(null, "", location.pathname + location.search);
     try {
       const result = hashKey ? await session(hashKey) : await session(null);
-      if (result.authorized) connect();
+      if (result.workers > 1) {
+        live("off", "off");
+        $("empty").textContent = `${result.workers} worker processes serve this port, each with its own journal: this page would show one worker's share, so it is off (as the scripting API is). Serve with --workers 1 to watch the traffic.`;
+      } else if (result.authorized) connect();
       else askKey();
     } catch (error) {
       live(`cannot reach the server: ${error}`, "off");
