@@ -103,7 +103,8 @@ async def _one_stream(port: int, n: int) -> tuple[float, float]:
     total = time.perf_counter() - started
     writer.close()
     deltas = seen.count(DELTA)
-    assert first is not None and deltas, seen[:300]
+    assert first is not None, seen[:300]
+    assert deltas, seen[:300]
     return first - TTFT, total - (TTFT + ITL * (deltas - 1))
 
 

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
         UnusedScript,
     )
     from claude_fake.model import FakeRequest
-    from claude_fake.sources.latency import Latency
     from claude_fake.sources.blocks import (
         compaction,
         redacted_thinking,
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
         thinking,
         tool_use,
     )
+    from claude_fake.sources.latency import Latency
 
 _WHERE = {
     "CassetteCorrupt": "errors",
