@@ -58,6 +58,7 @@ def banner(version: str, url: str, hosts: list[str], *, keyed: bool) -> str:
     """What ``claude-fake serve`` prints once it is listening."""
     lines = [f"claude-fake {version} serving on {url}"]
     lines.append(f"  answers to Host: {', '.join(hosts)} (more with --allow-host NAME)")
+    lines.append(f"  traffic page: {url}/_fake/ui")
     if keyed:
         lines.append("  /v1 and /_fake/ need the API key (GET /_fake/health is open)")
     return "\n".join(lines) + "\n"

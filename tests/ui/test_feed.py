@@ -177,7 +177,14 @@ def test_bad_feed_parameters_say_what_it_takes(served: str) -> None:
     assert httpx2.get(served + "/_fake/events?after=x").status_code == 400
 
 
-def test_one_request_in_full(fake: FakeClaude, served: str) -> None:
+@pytest.mark.parametrize("size", [None, 100], ids=["unbounded", "bounded-packed"])
+def test_one_request_in_full(size: int | None) -> None:
+    fake = FakeClaude(seed=0, journal_size=size)
+    with fake.serve() as served:
+        _one_request_in_full(fake, served)
+
+
+def _one_request_in_full(fake: FakeClaude, served: str) -> None:
     fake.fail("overloaded_error", after_events=3)
     fake.reply("Hello there, this is long enough for several deltas.")
     with sdk(served) as client:

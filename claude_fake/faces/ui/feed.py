@@ -24,7 +24,8 @@ from claude_fake.journal import Journal
 
 POLL = 0.1  # seconds between two looks at the journal
 STATE_EVERY = 5  # polls between two looks at the unused scripts when no request came
-BATCH = 200  # requests sent in one write (a backlog goes out a batch at a time)
+BATCH = 10  # requests per write: a backlog goes out a batch at a time, the loop free between
+# (a bounded journal parses each entry read: 10 of 200 KB agent conversations take ~8 ms)
 KEEP_ALIVE = 15.0  # seconds of silence before a comment line
 LISTED = 200  # at most this many unused scripts and problems in a state event
 HEADERS = [

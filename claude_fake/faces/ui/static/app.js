@@ -4,7 +4,7 @@
 "use strict";
 (() => {
   const base = location.pathname.replace(/\/_fake\/ui\/?$/, "/_fake/");
-  const MAX_ROWS = 2000; // rows kept on the page (the server's journal is bounded too)
+  const MAX_ROWS = 1000; // rows kept on the page (the server's journal is bounded too)
   const CLIP = 4000; // characters of one string shown in a JSON view
   const $ = (id) => document.getElementById(id);
   const rows = $("rows");
