@@ -166,6 +166,46 @@ def test_a_cut_stream_a_fault_and_a_reset(page: Any) -> None:
         expect(page.locator("#detail")).to_be_hidden()
 
 
+PNG = (  # one pixel
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+def test_an_image_is_a_placeholder_and_a_cassette_miss_names_the_nearest_recording(
+    page: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    cassette = str(tmp_path / "c.yaml")
+    with FakeClaude(seed=0).serve() as upstream:  # a second fake as the recorded upstream
+        recorder = FakeClaude(seed=0, cassette=cassette, record_mode="all", upstream=upstream)
+        with recorder.serve() as url, sdk(url) as client:
+            ask(client, "the recorded question")
+        recorder.close()
+    fake = FakeClaude(seed=0, cassette=cassette)
+    with fake.serve() as url, sdk(url) as client:
+        page.goto(url + "/_fake/ui")
+        expect(page.locator("#live")).to_have_text("live")
+        image = {"type": "base64", "media_type": "image/png", "data": PNG}
+        content = [{"type": "image", "source": image}, {"type": "text", "text": "what is this?"}]
+        with pytest.raises(anthropic.InternalServerError):
+            client.messages.create(
+                model=MODEL, max_tokens=64, messages=[{"role": "user", "content": content}]
+            )
+        row = page.locator("#rows tr").first
+        expect(row).to_contain_text("miss")
+        row.click()
+        detail = page.locator("#detail")
+        expect(detail.locator(".conversation")).to_contain_text("[image: image/png, 0 KB")
+        assert detail.locator(".conversation img").count() == 0
+        expect(detail.locator(".section.miss")).to_contain_text(
+            "Nearest recording: Closest entry #1"
+        )
+        expect(detail.locator(".section.miss")).to_contain_text("the recorded question")
+        expect(page.locator("#problems-box")).to_be_visible()
+        expect(page.locator("#problems")).to_contain_text("no recorded interaction matches")
+
+
 def test_a_keyed_server_asks_for_the_key_once(page: Any) -> None:
     from playwright.sync_api import expect
 
