@@ -18,7 +18,6 @@ from claude_fake import FakeClaude
 from claude_fake.faces.server import ServerOptions, running_server
 
 MODEL = "claude-sonnet-4-6"
-pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")  # the driver's pipes
 
 
 @pytest.fixture(scope="module")
