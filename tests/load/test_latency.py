@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import statistics
 import time
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import anthropic
 import httpx2
 import pytest
+from load_helpers import serving
 
 import claude_fake
 from claude_fake import FakeClaude, Latency
@@ -87,40 +89,52 @@ def test_a_scripted_latency_wins_over_the_profile(fake: FakeClaude) -> None:
     assert time.monotonic() - start < 1.0
 
 
-async def test_no_drift_under_64_concurrent_streams(fake: FakeClaude, base_url: str) -> None:
-    """Every stream's first delta and end keep to the profile while 63 others run: each event is
-    due at a time counted from its stream's start, so a busy loop never adds up delays."""
-    fake.pacing.set(Latency(ttft=0.4, itl=0.02))
-    async with anthropic.AsyncAnthropic(base_url=base_url, api_key="k", max_retries=0) as client:
+def test_no_drift_under_64_concurrent_streams() -> None:
+    """64 streams at once from ``claude-fake serve --latency`` (its own process): each first delta
+    and end keep to the profile, counted from when the SDK sent the request (an event hook), and
+    lateness does not grow from the first delta to the end, as each event is due at a time
+    counted from the request's arrival, never by summing sleeps."""
+    sent: dict[str, float] = {}
 
-        async def one() -> tuple[float, float]:
-            start, first, deltas = time.monotonic(), None, 0
-            async with client.messages.stream(**ASK) as stream:
-                async for event in stream:
-                    if event.type == "content_block_delta":
-                        deltas += 1
-                        first = first if first is not None else time.monotonic() - start
-            total = time.monotonic() - start
-            assert first is not None
-            return first - 0.4, total - (0.4 + 0.02 * (deltas - 1))
+    async def stamp(request: httpx2.Request) -> None:
+        sent[json.loads(request.content)["messages"][0]["content"]] = time.monotonic()
 
-        await one()
-        errors = await asyncio.gather(*(one() for _ in range(64)))
+    async def run(url: str) -> list[tuple[float, float]]:
+        http = anthropic.DefaultAsyncHttpxClient(event_hooks={"request": [stamp]})
+        async with anthropic.AsyncAnthropic(
+            base_url=url, api_key="k", max_retries=0, http_client=http
+        ) as client:
+
+            async def one(n: int) -> tuple[float, float]:
+                text, first, deltas = f"stream {n}", None, 0
+                body = {**ASK, "messages": [{"role": "user", "content": text}]}
+                async with client.messages.stream(**body) as stream:
+                    async for event in stream:
+                        if event.type == "content_block_delta":
+                            deltas += 1
+                            first = first if first is not None else time.monotonic()
+                end = time.monotonic()
+                assert first is not None
+                start = sent[text]
+                return first - start - 0.4, end - start - (0.4 + 0.02 * (deltas - 1))
+
+            await one(-1)
+            return await asyncio.gather(*(one(n) for n in range(64)))
+
+    with serving("--latency", "ttft=0.4,itl=0.02") as (url, _):
+        errors = asyncio.run(run(url))
     firsts, totals = [e[0] for e in errors], [e[1] for e in errors]
     assert min(firsts) >= -EARLY  # never early
     assert min(totals) >= -EARLY
-    # The server shares this process (and the GIL) with 64 SDK streams: generous bounds. Drift
-    # (lateness growing from the first delta to the end) stays small, as each event is due at a
-    # time counted from the request's arrival.
-    assert statistics.median(firsts) <= 2 * LATE
-    assert statistics.median(totals) <= 2 * LATE
-    assert statistics.median(t - f for f, t in errors) <= LATE
+    # 64 SDK streams parsed in one client process, beside the rest of the suite: generous bounds
+    # (on a quiet machine the first delta comes about 40 ms late here, the end no later)
+    assert statistics.median(firsts) <= 4 * LATE
+    assert statistics.median(totals) <= 4 * LATE
+    assert statistics.median(t - f for f, t in errors) <= LATE  # no drift along a stream
 
 
 def _plan(fake: FakeClaude, stream: bool = True) -> Any:
     body = {**ASK, "stream": stream}
-    import json
-
     request = FakeRequest(
         method="POST",
         path="/v1/messages",

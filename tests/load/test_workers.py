@@ -6,46 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
-import select
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import anthropic
 import httpx2
 import pytest
+from load_helpers import serving
 
 ASK = {
     "model": "claude-sonnet-4-6",
     "max_tokens": 16,
     "messages": [{"role": "user", "content": "hi"}],
 }
-
-
-@contextmanager
-def serving(*flags: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``claude-fake serve --port 0 FLAGS``: its base URL and process."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "claude_fake.cli", "serve", "--port", "0", *flags],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stderr is not None
-        ready, _, _ = select.select([proc.stderr], [], [], 30)
-        first = proc.stderr.readline() if ready else ""
-        found = re.match(r"claude-fake \S+ serving on (http://127\.0\.0\.1:\d+)\n", first)
-        assert found, f"no banner: {first!r}"
-        yield found.group(1), proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-        if proc.stderr is not None:
-            proc.stderr.close()
 
 
 def _children(pid: int) -> list[int]:

@@ -1,0 +1,33 @@
+"""A ``claude-fake serve`` in its own process, for the load tests."""
+
+from __future__ import annotations
+
+import re
+import select
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def serving(*flags: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``claude-fake serve --port 0 FLAGS``: its base URL and process."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "claude_fake.cli", "serve", "--port", "0", *flags],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stderr is not None
+        ready, _, _ = select.select([proc.stderr], [], [], 30)
+        first = proc.stderr.readline() if ready else ""
+        found = re.match(r"claude-fake \S+ serving on (http://127\.0\.0\.1:\d+)\n", first)
+        assert found, f"no banner: {first!r}"
+        yield found.group(1), proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+        if proc.stderr is not None:
+            proc.stderr.close()
