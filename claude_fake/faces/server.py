@@ -98,7 +98,7 @@ class App:
             self.guard.check_origin(headers)
             if engine is None:
                 source = "none"
-                await send_json(send, 404, _unmounted(scope["path"]))
+                await self._own_answer(send, 404, _unmounted(scope["path"]))
             elif path.startswith("/_fake/"):
                 source = "scripting"
                 await self._script(engine, scope, path, headers, receive, send)
@@ -132,11 +132,14 @@ class App:
         check_json(method, path, headers)
         raw = await read_body(receive, headers, path, BODY_LIMIT)
         if self.workers > 1 and path != "/_fake/health":
-            await send_json(send, 409, load_routes.several_workers(path, self.workers))
+            await self._own_answer(send, 409, load_routes.several_workers(path, self.workers))
             return
         query = scope.get("query_string", b"").decode("latin-1")
         status, payload = scripting.handle(engine, method, path[7:], raw, query)
-        await send_json_paced(send, status, payload)
+        if status >= 400:
+            await self._own_answer(send, status, payload)
+        else:
+            await send_json_paced(send, status, payload)
 
     async def _api(
         self,
@@ -167,10 +170,25 @@ class App:
         await deliver(send, receive, redacted(response), self.pool, arrived)
         return response.source.value
 
+    async def _own_answer(
+        self,
+        send: Send,
+        status: int,
+        payload: Any,
+        extra: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        """An error of our own (``/_fake/``, an unmounted path) in the API's envelope, with a
+        ``request-id`` in the body and the header as every API error has."""
+        request_id = ids.make_id("req", "claude-fake-server", next(self._ids))
+        if isinstance(payload, dict) and payload.get("type") == "error":
+            payload = {**payload, "request_id": request_id}
+        headers = [(b"request-id", request_id.encode()), *(extra or [])]
+        await send_json(send, status, payload, headers)
+
     async def _refuse(self, exc: Refused, path: str, send: Send) -> None:
         close = [(b"connection", b"close")] if exc.status == 413 else []  # its body is unread
         if path.startswith("/_fake/"):
-            await send_json(send, exc.status, own_error(exc, exc.error_type), close)
+            await self._own_answer(send, exc.status, own_error(exc, exc.error_type), close)
             return
         request_id = ids.make_id("req", "claude-fake-server", next(self._ids))
         message = MESSAGES["request_too_large"] if exc.status == 413 else str(exc)
