@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         ScriptError,
         UnusedScript,
     )
+    from claude_fake.latency import Latency
     from claude_fake.model import FakeRequest
     from claude_fake.sources.blocks import (
         compaction,
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
         thinking,
         tool_use,
     )
-    from claude_fake.sources.latency import Latency
 
 _WHERE = {
     "CassetteCorrupt": "errors",
@@ -43,7 +43,7 @@ _WHERE = {
     "FakeClaude": "engine",
     "FakeConfig": "config",
     "FakeRequest": "model",
-    "Latency": "sources.latency",
+    "Latency": "latency",
     "RecordMode": "config",
     "ScenarioExhausted": "errors",
     "ScriptError": "errors",

@@ -15,7 +15,7 @@ from claude_fake import checks
 from claude_fake.errors import ConfigError
 
 if TYPE_CHECKING:
-    from claude_fake.sources.latency import Latency
+    from claude_fake.latency import Latency
 
 
 class RecordMode(str, enum.Enum):
@@ -165,7 +165,7 @@ def _patterns(value: object, source: str) -> tuple[str, ...]:
 
 
 def _latency(value: object, source: str) -> object:
-    from claude_fake.sources.latency import setting  # only when a profile is given
+    from claude_fake.latency import setting  # only when a profile is given
 
     return setting(value, source)
 

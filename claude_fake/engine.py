@@ -239,8 +239,8 @@ class FakeClaude(Builders):
     # -- clients ---------------------------------------------------------------------------
     def client(self, provider: str | None = None, **options: Any) -> anthropic.Anthropic:
         """An ``anthropic.Anthropic`` wired to this engine in-process (or ``provider``'s)."""
+        from claude_fake.faces import provider_clients as clients
         from claude_fake.faces.transport import sdk_client
-        from claude_fake.providers import clients
 
         if provider:
             return clients.client(self, provider, options)
@@ -248,8 +248,8 @@ class FakeClaude(Builders):
 
     def async_client(self, provider: str | None = None, **options: Any) -> anthropic.AsyncAnthropic:
         """An ``anthropic.AsyncAnthropic`` wired to this engine in-process (or ``provider``'s)."""
+        from claude_fake.faces import provider_clients as clients
         from claude_fake.faces.transport import async_sdk_client
-        from claude_fake.providers import clients
 
         if provider:
             return clients.async_client(self, provider, options)

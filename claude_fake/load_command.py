@@ -37,7 +37,7 @@ QUICK_DEATH = 2.0  # seconds: a worker dying sooner after its start stops the se
 
 
 def _latency(text: str) -> Any:
-    from claude_fake.sources import latency
+    from claude_fake import latency
 
     if text.strip().lower() == "recorded":
         raise argparse.ArgumentTypeError(

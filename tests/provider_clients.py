@@ -11,7 +11,7 @@ import httpx2
 import openai
 
 from claude_fake import FakeClaude
-from claude_fake.providers.clients import openai_client
+from claude_fake.faces.provider_clients import openai_client
 
 PROVIDERS = ("vertex", "bedrock", "foundry", "aws", "google_cloud")
 MODEL = "claude-sonnet-4-6"

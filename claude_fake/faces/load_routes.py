@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from claude_fake import latency
 from claude_fake.errors import ScriptError
-from claude_fake.sources import latency
 from claude_fake.validation import jsonbody
 from claude_fake.wire import render
 
@@ -17,10 +17,19 @@ if TYPE_CHECKING:
 Answer = tuple[int, Any]
 
 
+class Pacing(Protocol):
+    """The engine's latency profile, as these routes set and read it."""
+
+    profile: latency.Latency | None
+
+    def set(self, profile: latency.Latency | None) -> None: ...
+
+
 class Paced(Protocol):
     """What these routes use of the engine (a Protocol: no import of it)."""
 
-    pacing: latency.Pacing
+    @property
+    def pacing(self) -> Pacing: ...
 
     def resilience(self) -> Report: ...
 

@@ -5,24 +5,38 @@ the face in use (pytest, ``claude-fake serve``, or ``FakeClaude`` in code). Keys
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
+from claude_fake.config import RecordMode
 from claude_fake.errors import CassetteMismatch
 from claude_fake.model import FakeRequest
 from claude_fake.sources.cassette import match, redact
-
-if TYPE_CHECKING:
-    from claude_fake.sources.cassette.source import CassetteSource
+from claude_fake.sources.cassette.store import LoadedCassette
 
 
-def rerecord_hint(source: CassetteSource) -> str:
+class Recorded(Protocol):
+    """What a miss report reads of the cassette source (a Protocol: no import of it)."""
+
+    record_mode: RecordMode
+    retest_command: str | None
+    existed: bool
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def cassette(self) -> LoadedCassette: ...
+
+
+def rerecord_hint(source: Recorded) -> str:
     """How to record this cassette again; the face sets ``retest_command``."""
     if source.retest_command:
         return source.retest_command
     return f"FakeClaude(cassette={str(source.path)!r}, record_mode='new_episodes')"
 
 
-def _why(source: CassetteSource, sent: match.Shape | None, shapes: Sequence[match.Shape]) -> str:
+def _why(source: Recorded, sent: match.Shape | None, shapes: Sequence[match.Shape]) -> str:
     cassette = source.cassette
     if sent is None:
         return "The before_record_request hook dropped this request, so it matches nothing."
@@ -41,7 +55,7 @@ def _why(source: CassetteSource, sent: match.Shape | None, shapes: Sequence[matc
 
 
 def mismatch(
-    source: CassetteSource,
+    source: Recorded,
     request: FakeRequest,
     sent: match.Shape | None,
     shapes: Sequence[match.Shape],
