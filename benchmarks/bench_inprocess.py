@@ -23,8 +23,8 @@ from _timing import Figure, emit, figure, interleaved, median, ratio
 
 from claude_fake import FakeClaude
 from claude_fake.config import ValidateMode
-from claude_fake.faces.transport import http_module
 from claude_fake.model import FakeRequest
+from claude_fake.wire.http import http_module
 
 HEADERS = {"anthropic-version": "2023-06-01", "x-api-key": "k", "content-type": "application/json"}
 

@@ -92,7 +92,8 @@ def _build(engine: Engine, provider: str, options: Mapping[str, Any], *, asynchr
         )
     import anthropic
 
-    from claude_fake.faces.transport import async_transport, http_module, sync_transport
+    from claude_fake.faces.transport import async_transport, sync_transport
+    from claude_fake.wire.http import http_module
 
     sync_name, async_name, defaults = _KINDS[provider]
     handler = ProviderHandler(engine)
@@ -124,7 +125,8 @@ def openai_client(engine: Engine, *, asynchronous: bool = False, **options: Any)
     ``engine``, in-process (needs the ``openai`` package)."""
     import openai
 
-    from claude_fake.faces.transport import async_transport, http_module, sync_transport
+    from claude_fake.faces.transport import async_transport, sync_transport
+    from claude_fake.wire.http import http_module
 
     handler, http = ProviderHandler(engine), http_module()
     defaults = {"api_key": FAKE_TOKEN, "base_url": f"{engine.origin}/v1/"}

@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from claude_fake.model import DISCONNECT, FakeRequest, FakeResponse, pace
+from claude_fake.wire.http import http_module
 
 if TYPE_CHECKING:
     import anthropic
@@ -27,15 +28,6 @@ class Handler(Protocol):
     """What a face needs of the engine: one request in, one answer out."""
 
     def handle(self, request: FakeRequest) -> FakeResponse: ...
-
-
-def http_module() -> ModuleType:
-    """The HTTP library the installed anthropic SDK is built on (httpx2, or httpx before 2.0)."""
-    import anthropic._base_client as base
-
-    module = getattr(base, "httpx2", None) or base.httpx  # type: ignore[attr-defined]
-    assert isinstance(module, ModuleType)
-    return module
 
 
 def sdk_client(handler: Handler, options: dict[str, Any]) -> anthropic.Anthropic:

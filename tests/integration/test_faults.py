@@ -15,8 +15,8 @@ from anthropic.types.shared import ErrorType
 from sdk_modes import MODES, send
 
 from claude_fake import FakeClaude
-from claude_fake.faces.transport import http_module
 from claude_fake.wire import render
+from claude_fake.wire.http import http_module
 
 MODEL = "claude-sonnet-4-6"
 PARAMS: dict[str, Any] = {

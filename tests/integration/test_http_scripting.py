@@ -13,7 +13,7 @@ import anthropic
 import pytest
 from sdk_modes import MODES, send
 
-from claude_fake.faces.transport import http_module
+from claude_fake.wire.http import http_module
 
 PARAMS: dict[str, Any] = {
     "model": "claude-sonnet-4-6",

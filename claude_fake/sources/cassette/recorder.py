@@ -120,7 +120,7 @@ class Recorder:
     ) -> None:
         self.upstream = upstream.rstrip("/")
         self._api_key = api_key
-        from claude_fake.faces.transport import http_module
+        from claude_fake.wire.http import http_module
 
         self._http = http = http_module()
         self._client = http.Client(
