@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from claude_fake import __version__, load_command
-from claude_fake.config import RecordMode, ReplayTiming, ValidateMode
+from claude_fake import __version__, load_command, serve_options
 from claude_fake.faces.limits import Limits
 
 if TYPE_CHECKING:
@@ -19,193 +17,11 @@ if TYPE_CHECKING:
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def _port(text: str) -> int:
-    value = int(text)
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{text} is not a TCP port (1-65535, or 0 for a free one)")
-    return value
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text} must be a whole number >= 0")
-    return value
-
-
-def _above_zero(kind: Callable[[str], Any]) -> Callable[[str], Any]:
-    def parse(text: str) -> Any:
-        value = kind(text)
-        if not 0 < value < float("inf"):
-            raise argparse.ArgumentTypeError(f"{text} must be a number above 0")
-        return value
-
-    parse.__name__ = kind.__name__  # argparse names the type in its error
-    return parse
-
-
-def _flags() -> tuple[tuple[str, dict[str, Any]], ...]:
-    limits = Limits()
-    dflt = "(default: %(default)s)"
-    return (
-        (
-            "--host",
-            {
-                "default": "127.0.0.1",
-                "help": "address to listen on; 0.0.0.0 listens on "
-                f"every interface (then set --require-api-key and --allow-host) {dflt}",
-            },
-        ),
-        (
-            "--port",
-            {
-                "type": _port,
-                "default": 8787,
-                "help": f"port to listen on; 0 picks a free one, which the banner shows {dflt}",
-            },
-        ),
-        ("--seed", {"type": int, "default": 0, "help": f"seed of generated answers {dflt}"}),
-        (
-            "--model",
-            {
-                "action": "append",
-                "default": [],
-                "metavar": "ID",
-                "dest": "models",
-                "help": "also accept model ID, beyond the catalogue, in strict validation "
-                "(repeatable; default: catalogue ids only)",
-            },
-        ),
-        (
-            "--cassette",
-            {
-                "metavar": "PATH",
-                "help": "replay (or record) this cassette (default: none; the generator answers)",
-            },
-        ),
-        (
-            "--record-mode",
-            {
-                "default": "none",
-                "choices": [m.value for m in RecordMode],
-                "help": f"when to record to the cassette {dflt}",
-            },
-        ),
-        (
-            "--upstream",
-            {
-                "default": "https://api.anthropic.com",
-                "metavar": "URL",
-                "help": f"where recordings are forwarded {dflt}",
-            },
-        ),
-        (
-            "--validate",
-            {
-                "default": "strict",
-                "choices": [m.value for m in ValidateMode],
-                "help": f"how strictly requests are checked {dflt}",
-            },
-        ),
-        (
-            "--require-api-key",
-            {
-                "metavar": "KEY",
-                "help": "answer only requests sending KEY "
-                "(x-api-key or Bearer), on /v1 and /_fake/ alike; GET "
-                "/_fake/health stays open (default: any key)",
-            },
-        ),
-        (
-            "--replay-timing",
-            {
-                "default": "instant",
-                "choices": [m.value for m in ReplayTiming],
-                "help": f"replay at once, or with the recorded waits {dflt}",
-            },
-        ),
-        (
-            "--reply",
-            {
-                "metavar": "TEXT",
-                "help": "answer every Messages request with TEXT (default: generated answers)",
-            },
-        ),
-        (
-            "--replies",
-            {
-                "metavar": "FILE",
-                "help": "script the replies in FILE, a JSON list of "
-                "POST /_fake/replies bodies (default: none)",
-            },
-        ),
-        (
-            "--allow-host",
-            {
-                "action": "append",
-                "default": [],
-                "metavar": "NAME",
-                "help": "also answer requests whose Host is NAME (repeatable; "
-                "default: 127.0.0.1, localhost, [::1] and --host)",
-            },
-        ),
-        (
-            "--journal-size",
-            {
-                "type": _count,
-                "default": 10_000,
-                "metavar": "N",
-                "help": f"keep the last N requests for GET /_fake/requests; 0 keeps none {dflt}",
-            },
-        ),
-        (
-            "--log-requests",
-            {
-                "action": "store_true",
-                "help": "log one line per request to "
-                "stderr: time, method, path, status, source, duration, client "
-                "(default: quiet)",
-            },
-        ),
-        (
-            "--header-timeout",
-            {
-                "type": _above_zero(float),
-                "default": limits.header_timeout,
-                "metavar": "S",
-                "help": "close a connection whose request "
-                "headers take longer (default: %(default)s s)",
-            },
-        ),
-        (
-            "--body-timeout",
-            {
-                "type": _above_zero(float),
-                "default": limits.body_timeout,
-                "metavar": "S",
-                "help": "answer 408 and drop a request whose body "
-                "takes longer (default: %(default)s s)",
-            },
-        ),
-        (
-            "--max-connections",
-            {
-                "type": _above_zero(int),
-                "default": limits.max_connections,
-                "metavar": "N",
-                "help": "open connections at most (lowered to "
-                "fit the descriptor limit); beyond it the one waiting longest "
-                f"for its headers, or idle longest, is closed {dflt}",
-            },
-        ),
-    )
-
-
 def add_flags(parser: argparse.ArgumentParser) -> None:
     """Add every ``serve`` flag to ``parser``."""
     from claude_fake.sources.cassette import serve_flags
 
-    for flag, options in _flags():
+    for flag, options in serve_options.flags():
         parser.add_argument(flag, **options)
     serve_flags.add_flags(parser)
     load_command.add_flags(parser)

@@ -18,7 +18,6 @@ from claude_fake.journal import Journal
 from claude_fake.model import FakeRequest
 from claude_fake.validation import jsonbody
 from claude_fake.wire import render
-from claude_fake.wire.credentials import CREDENTIAL_HEADERS, REDACTED
 
 
 class Script(Protocol):
@@ -257,24 +256,6 @@ def add_fault(engine: Scriptable, raw: bytes) -> Answer:
             'or "first_byte_delay" / "event_delay".',
         )
     return 201, {"queued": fault.describe()}
-
-
-def request_json(request: FakeRequest) -> dict[str, Any]:
-    """One logged request as JSON."""
-    return {
-        "method": request.method,
-        "path": request.path,
-        "query": request.query,
-        "headers": {
-            k: (REDACTED if k in CREDENTIAL_HEADERS else v) for k, v in request.headers.items()
-        },
-        "body": request.body,
-        "text": request.text,
-        "stream": request.stream,
-        "attempt": request.attempt,
-        "source": request.source,
-        "response": request.response,
-    }
 
 
 def _reset(engine: Scriptable, _: bytes) -> Answer:

@@ -110,15 +110,20 @@ def make_reply(
         checks.sendable(fields.get(name), f"reply({name}=...)")
     reason = stop_reason or infer_stop_reason(blocks)
     reply_checks.check_stop_reason(reason)
+    _check_reuse(when, times)
+    return Reply(
+        content=blocks, stop_reason=reason, when=when, times=times, where=call_site(), **fields
+    )
+
+
+def _check_reuse(when: Predicate | None, times: int | None) -> None:
+    """A ScriptError for a ``times`` or ``when`` that could never be honoured."""
     checks.times(times, "reply()")
     if when is not None and not callable(when):
         raise ScriptError(
             f"reply(when={when!r}): when must be a callable taking the request.",
             fix='e.g. when=lambda request: "weather" in request.text',
         )
-    return Reply(
-        content=blocks, stop_reason=reason, when=when, times=times, where=call_site(), **fields
-    )
 
 
 def computing(
@@ -132,12 +137,7 @@ def computing(
     """The Reply of ``fake.reply(function)``: ``function(request)`` gives the content later."""
     if stop_reason is not None:
         reply_checks.check_stop_reason(stop_reason)
-    checks.times(times, "reply()")
-    if when is not None and not callable(when):
-        raise ScriptError(
-            f"reply(when={when!r}): when must be a callable taking the request.",
-            fix='e.g. when=lambda request: "weather" in request.text',
-        )
+    _check_reuse(when, times)
     return Reply(
         content=[],
         stop_reason=stop_reason or "",

@@ -43,18 +43,24 @@ def admit(
         require_api_key=require_api_key,
         mode=mode,
     )
-    if (
-        violation is None
-        and request.method in WITH_BODY
-        and request.raw
-        and endpoint not in NOT_JSON
-    ):
+    json_body = request.method in WITH_BODY and request.raw and endpoint not in NOT_JSON
+    if violation is None and json_body:
         body = jsonbody.parse(request.raw)
         if isinstance(body, jsonbody.BadJson):
             return request, api_error(400, "invalid_request_error", body.message, request_id)
         request = request.with_body(body)
+    if violation is None:
+        violation = _body_violation(request, endpoint, mode, models)
+    return request, None if violation is None else _refusal(violation, request_id)
+
+
+def _body_violation(
+    request: FakeRequest, endpoint: str, mode: ValidateMode, models: Collection[str] | None
+) -> validate.Violation | None:
+    """What the endpoint's schema and rules, then the model's, say of the parsed body."""
     kind = BODY_KINDS.get(endpoint)
-    if violation is None and kind is not None:
+    violation = None
+    if kind is not None:
         violation = validate.validate_body(
             kind,
             request.body,
@@ -65,19 +71,21 @@ def admit(
         )
     if violation is None and models is not None and mode is ValidateMode.STRICT:
         violation = _model_violation(request, endpoint, models)
-    if violation is None:
-        return request, None
+    return violation
+
+
+def _refusal(violation: validate.Violation, request_id: str) -> FakeResponse:
+    """The API's error answer for ``violation``, its error code among the details."""
     details = dict(violation.details or {})
     if violation.error_code:
         details["error_code"] = violation.error_code
-    refused = api_error(
+    return api_error(
         violation.status,
         violation.error_type,
         violation.message,
         request_id,
         details=details or None,
     )
-    return request, refused
 
 
 def _model_violation(

@@ -56,9 +56,6 @@ def parse(raw: bytes) -> object:
         return BadJson("UTF-8 byte order mark (BOM) is not supported: line 1 column 1 (char 0)")
     if not text.strip():
         return BadJson("Input is a zero-length, empty document: line 1 column 1 (char 0)")
-    deep = _too_deep(raw)
-    if deep is not None:
-        return BadJson(_at("depth limit exceeded", text, deep))
     try:
         value = json.loads(text, parse_constant=_refuse, parse_float=_finite)
     except _NotFinite as exc:
@@ -67,8 +64,10 @@ def parse(raw: bytes) -> object:
         ended = exc.pos >= len(text.rstrip())
         problem = "unexpected end of data" if ended else _WORDS.get(exc.msg, exc.msg)
         return BadJson(_at(problem, text, exc.pos))
-    except RecursionError:  # unreachable below DEPTH_LIMIT; never a 500 if it is not
-        return BadJson(_at("depth limit exceeded", text, 0))
+    except RecursionError:  # far past DEPTH_LIMIT: the decoder's own guard
+        return BadJson(_at("depth limit exceeded", text, _too_deep(raw) or 0))
+    if raw.count(b"[") + raw.count(b"{") > DEPTH_LIMIT and _deeper_than(value, DEPTH_LIMIT):
+        return BadJson(_at("depth limit exceeded", text, _too_deep(raw) or 0))
     if _SURROGATE_ESCAPE.search(text):
         found = _lone_surrogate(text)
         if found is not None:
@@ -100,11 +99,27 @@ def _at(problem: str, text: str, pos: int) -> str:
     return f"{problem}: line {line} column {column} (char {pos})"
 
 
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether a decoded value nests containers more than ``limit`` deep (the top one is 1).
+    Walks the containers level by level, without recursion: a long conversation costs a
+    fraction of a millisecond, where walking its text token by token cost ten."""
+    level: list[object] = [value]
+    for _ in range(limit):
+        below: list[object] = []
+        for node in level:
+            if type(node) is dict:
+                below += [c for c in node.values() if type(c) is dict or type(c) is list]
+            elif type(node) is list:
+                below += [c for c in node if type(c) is dict or type(c) is list]
+        if not below:
+            return False
+        level = below
+    return True
+
+
 def _too_deep(raw: bytes) -> int | None:
-    """The offset where nesting passes DEPTH_LIMIT, or None. Cheap unless the body has more
-    brackets than the limit: then its tokens are walked until the depth is known."""
-    if raw.count(b"[") + raw.count(b"{") <= DEPTH_LIMIT:
-        return None
+    """The offset where nesting passes DEPTH_LIMIT, or None (its tokens walked: only for a body
+    already known to be too deep, to say where)."""
     depth = 0
     for token in _TOKENS.finditer(raw):
         first = token.group()[:1]
