@@ -73,15 +73,15 @@ class FakeClaude(Builders):
         self.threads, self.files = Threads(), FileStore(self.new_id, self.clock.now)
         self.clock.on_advance(lambda now: self.batches.process(self.handle, now))
         self._messages = Messages(seed=self.config.seed, clock=self.clock, new_id=self.new_id)
-        self._replies = replies.ReplyBook()
-        self._faults = faults.FaultBook(self.config.seed)
+        self._replies, self._faults = replies.ReplyBook(), faults.FaultBook(self.config.seed)
+        self._drafter = Drafter(self.config.seed)  # kept across resets: Faker loads once
         self.pacing, self.retries = latency.Pacing(self.config.latency, self.config.seed), Tracker()
         self._sources = self._chain()
 
     def _chain(self) -> tuple[chain.FaultSource, tuple[chain.Source, ...]]:
         opened = self.cassette if self.config.cassette else None
         number: Callable[[], int] = lambda: self.journal.next_id  # noqa: E731
-        generator: chain.Source = chain.Generator(self._messages, self, Drafter(self.config.seed))
+        generator: chain.Source = chain.Generator(self._messages, self, self._drafter)
         if not self.config.allow_generated:
             generator = Unscripted(generator, number)
         return chain.FaultSource(self._faults, self._lock, self.pacing), (
