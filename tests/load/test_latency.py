@@ -124,13 +124,15 @@ def test_no_drift_under_64_concurrent_streams() -> None:
     with serving("--latency", "ttft=0.4,itl=0.02") as (url, _):
         errors = asyncio.run(run(url))
     firsts, totals = [e[0] for e in errors], [e[1] for e in errors]
-    assert min(firsts) >= -EARLY  # never early
-    assert min(totals) >= -EARLY
-    # 64 SDK streams parsed in one client process, beside the rest of the suite: generous bounds
-    # (on a quiet machine the first delta comes about 40 ms late here, the end no later)
-    assert statistics.median(firsts) <= 4 * LATE
-    assert statistics.median(totals) <= 4 * LATE
-    assert statistics.median(t - f for f, t in errors) <= LATE  # no drift along a stream
+    shown = f"first delta late by {sorted(firsts)}, end late by {sorted(totals)}"
+    assert min(firsts) >= -EARLY, shown  # never early
+    assert min(totals) >= -EARLY, shown
+    # 64 SDK streams parsed in one client process, beside the rest of the suite under xdist on
+    # two cores: generous bounds (on a quiet machine the first delta comes about 40 ms late here,
+    # the end no later); what summed sleeps would add grows with every delta of every stream
+    assert statistics.median(firsts) <= 6 * LATE, shown
+    assert statistics.median(totals) <= 6 * LATE, shown
+    assert statistics.median(t - f for f, t in errors) <= 2 * LATE, shown  # no drift
 
 
 def _plan(fake: FakeClaude, stream: bool = True) -> Any:

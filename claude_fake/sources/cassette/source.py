@@ -29,6 +29,7 @@ from claude_fake.config import record_mode as parse_record_mode
 from claude_fake.model import FakeRequest, FakeResponse
 from claude_fake.sources.cassette import format as fmt
 from claude_fake.sources.cassette import match, miss, multipart, profile, redact, replay, store
+from claude_fake.sources.cassette.lock import cassette_lock
 from claude_fake.sources.cassette.match import DEFAULT_IGNORE_FIELDS, DEFAULT_MATCH_ON
 from claude_fake.sources.cassette.recording import Recording
 
@@ -64,7 +65,7 @@ class CassetteSource:
         self._ignore = (*DEFAULT_IGNORE_FIELDS, *ignore_paths)
         self._filters, self._hooks = filters, hooks
         self._normalizer = normalizer or profile.make(None, ())
-        opened = None if self.record_mode is RecordMode.REWRITE else store.open_cassette(path)
+        opened = None if self.record_mode is RecordMode.REWRITE else _read(self.path)
         self.existed = opened is not None
         self._cassette = opened or store.LoadedCassette(self.path, [])
         self._shapes = [self._shape(r) for r in self._cassette.requests]
@@ -235,3 +236,12 @@ def _translated(
 
 def _text(raw: bytes) -> str | None:
     return raw.decode("utf-8", errors="replace") if raw else None
+
+
+def _read(path: Path) -> store.LoadedCassette | None:
+    """The cassette as it stands, read under the lock its writers hold: another process (an
+    xdist worker recording into the same file) is never seen halfway through an append."""
+    if not path.parent.is_dir():
+        return None  # nothing to read, and no folder to create for a lock
+    with cassette_lock(path):
+        return store.open_cassette(path)
