@@ -15,7 +15,7 @@ from typing import Any
 import anthropic
 import httpx2
 import pytest
-from load_helpers import serving
+from serve_helpers import serving
 
 import claude_fake
 from claude_fake import FakeClaude, Latency

@@ -13,7 +13,7 @@ from pathlib import Path
 import anthropic
 import httpx2
 import pytest
-from load_helpers import serving
+from serve_helpers import serving
 
 ASK = {
     "model": "claude-sonnet-4-6",

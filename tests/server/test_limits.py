@@ -17,6 +17,7 @@ from server_helpers import (
     API_HEADERS,
     ASK,
     MODEL,
+    Answer,
     address,
     closed_by_server,
     head,
@@ -140,19 +141,24 @@ def test_an_idle_connection_is_closed_after_the_header_timeout(fake: FakeClaude)
         assert closed_by_server(sock)  # connected, sent nothing
 
 
-def test_endless_headers_are_refused(fake: FakeClaude) -> None:
-    with served(fake) as url, _connect(url) as sock:
+def _endless_headers(url: str) -> Answer | None:
+    """The answer to a request whose headers never end (200 KB of them)."""
+    with _connect(url) as sock:
         sock.sendall(b"GET /_fake/health HTTP/1.1\r\nhost: 127.0.0.1\r\n")
-        answer = None
         try:
             for n in range(200):
                 sock.sendall(f"x-filler-{n}: {'y' * 1000}\r\n".encode())
         except (BrokenPipeError, ConnectionResetError):
             pass
-        answer = read_answer(sock)
-        assert answer is not None
-        assert answer.status == 431
-        assert "headers are over 65536 bytes" in answer.json()["error"]["message"]
+        return read_answer(sock)
+
+
+def test_endless_headers_are_refused(fake: FakeClaude) -> None:
+    with served(fake) as url:
+        answer = _endless_headers(url)
+    assert answer is not None
+    assert answer.status == 431
+    assert "headers are over 65536 bytes" in answer.json()["error"]["message"]
 
 
 def test_a_body_answered_early_is_not_read_as_the_next_requests_headers(
@@ -176,14 +182,8 @@ def test_a_body_answered_early_is_not_read_as_the_next_requests_headers(
 
 
 def test_a_protocol_level_refusal_carries_a_request_id(fake: FakeClaude) -> None:
-    with served(fake) as url, _connect(url) as sock:
-        sock.sendall(b"GET /_fake/health HTTP/1.1\r\nhost: 127.0.0.1\r\n")
-        try:
-            for n in range(200):
-                sock.sendall(f"x-filler-{n}: {'y' * 1000}\r\n".encode())
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        answer = read_answer(sock)
+    with served(fake) as url:
+        answer = _endless_headers(url)
     assert answer is not None
     assert answer.status == 431
     assert answer.headers["request-id"].startswith("req_")

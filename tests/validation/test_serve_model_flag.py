@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import select
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import anthropic
 import pytest
+from serve_helpers import serving
 
 OWN_MODEL = "claude-inhouse-finetune-1"
 
@@ -18,27 +15,13 @@ OWN_MODEL = "claude-inhouse-finetune-1"
 @contextmanager
 def _serving(*flags: str) -> Iterator[anthropic.Anthropic]:
     """``claude-fake serve --port 0 FLAGS`` in its own process, and an SDK client on it."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "claude_fake.cli", "serve", "--port", "0", *flags],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stderr is not None
-        ready, _, _ = select.select([proc.stderr], [], [], 30)
-        first = proc.stderr.readline() if ready else ""
-        found = re.match(r"claude-fake \S+ serving on (http://127\.0\.0\.1:\d+)\n", first)
-        assert found, f"no banner: {first!r}"
-        with anthropic.Anthropic(
-            base_url=found.group(1), api_key="k", max_retries=0, _strict_response_validation=True
-        ) as client:
-            yield client
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stderr is not None:
-            proc.stderr.close()
+    with (
+        serving(*flags) as (url, _),
+        anthropic.Anthropic(
+            base_url=url, api_key="k", max_retries=0, _strict_response_validation=True
+        ) as client,
+    ):
+        yield client
 
 
 def _ask(client: anthropic.Anthropic, model: str) -> anthropic.types.Message:

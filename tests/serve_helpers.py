@@ -1,4 +1,4 @@
-"""A ``claude-fake serve`` in its own process, for the load tests."""
+"""A ``claude-fake serve`` in its own process, for tests whose subject is the command."""
 
 from __future__ import annotations
 
