@@ -92,6 +92,7 @@ class FakeConfig:
     filter_headers: tuple[str, ...] = ()  # cassettes: header names never stored
     filter_query: tuple[str, ...] = ()  # cassettes: query parameters never stored
     filter_body: tuple[str, ...] = ()  # cassettes: request body paths stored as <redacted>
+    allow_playback_repeats: bool = False  # cassettes: a played interaction may answer again
     before_record_request: Callable[[Any], Any] | None = None  # vcrpy's hook, vcrpy's Request
     before_record_response: Callable[[Any], Any] | None = None  # vcrpy's hook, response dict
     retest_command: str | None = None
@@ -121,6 +122,7 @@ class Settings(TypedDict, total=False):
     filter_headers: Sequence[str]
     filter_query: Sequence[str]
     filter_body: Sequence[str]
+    allow_playback_repeats: bool
     before_record_request: Callable[[Any], Any] | None
     before_record_response: Callable[[Any], Any] | None
     retest_command: str | None
@@ -223,6 +225,7 @@ _PARSERS: dict[str, Callable[[object, str], object]] = {
     "filter_headers": _names,
     "filter_query": _names,
     "filter_body": _names,
+    "allow_playback_repeats": _flag,
     "before_record_request": _hook,
     "before_record_response": _hook,
     "replay_timing": lambda v, s: parse_enum(ReplayTiming, v, source=s),
@@ -257,6 +260,18 @@ def merge(*sources: tuple[str, Mapping[str, object]]) -> FakeConfig:
                     anchor="options",
                 ) from exc
     return FakeConfig(**chosen)  # type: ignore[arg-type]
+
+
+_DEFAULTS = FakeConfig()
+
+
+def override(base: FakeConfig, name: str, given: Mapping[str, object]) -> FakeConfig:
+    """The settings ``given`` (when not None) over ``base``, every value checked and parsed."""
+    values = {key: getattr(base, key) for key in FakeConfig.__dataclass_fields__}
+    changed = {k: v for k, v in values.items() if v != getattr(_DEFAULTS, k)}  # the rest: default
+    if not changed and all(v is None for v in given.values()):
+        return base
+    return merge((name, given), ("defaults", changed))
 
 
 def unknown_setting(source: str, key: str, known: set[str]) -> ConfigError:

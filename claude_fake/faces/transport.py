@@ -65,7 +65,11 @@ def _header_dict(headers: Any) -> dict[str, str]:
     entries = getattr(headers, "_list", None)  # (raw name, lower name, value), httpx and httpx2
     if not isinstance(entries, list):
         return dict(headers.items())
-    encoding, out = headers.encoding, dict[str, str]()
+    encoding = headers.encoding
+    out = {key.decode(encoding): value.decode(encoding) for _, key, value in entries}
+    if len(out) == len(entries):
+        return out
+    out = {}  # a name sent twice: its values comma-joined, in order
     for _, key, value in entries:
         name, text = key.decode(encoding), value.decode(encoding)
         out[name] = f"{out[name]}, {text}" if name in out else text

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claude_fake import config as cfg
+from claude_fake.errors import ConfigError
 from claude_fake.plugin.markers import Mark, fixture_values, marker_values
 from claude_fake.plugin.options import CLI_SOURCE, INI_SOURCE, MARKER_SOURCE, parse_value
 from claude_fake.wire.ids import stable_seed
@@ -30,6 +31,7 @@ class SessionSettings:
     live: bool = False
     upstream: str | None = None
     ci: bool = False
+    base: cfg.FakeConfig | None = None  # command line over ini, merged once for the session
 
 
 def _given(raw: Mapping[str, object], source: str) -> dict[str, object]:
@@ -57,9 +59,15 @@ def session_settings(
         cassette_dir = invocation_dir / str(folder[0])
     elif folder[1] is not None:
         cassette_dir = ini_dir / str(folder[1])
+    chosen_cli = {k: v for k, v in given_cli.items() if k not in ("live", "upstream")}
+    try:
+        base: cfg.FakeConfig | None = cfg.merge((CLI_SOURCE, chosen_cli), (INI_SOURCE, given_ini))
+    except ConfigError:
+        base = None  # each test says why, as it would without this shortcut
     return SessionSettings(
-        cli={k: v for k, v in given_cli.items() if k not in ("live", "upstream")},
+        cli=chosen_cli,
         ini=given_ini,
+        base=base,
         cassette_dir=cassette_dir,
         live=bool(given_cli.get("live")),
         upstream=str(given_cli["upstream"]) if given_cli.get("upstream") else None,
@@ -121,7 +129,8 @@ def plan_test(
         marker.update({k: v for k, v in given.items() if k not in marker or v is not None})
         cassette = resolve_cassette(cassette_name or default_name(session, test), path)
     fixture = fixture_values(config_fixture or {})
-    chosen = cfg.merge(
+    chosen = session.base if not marker and not fixture else None
+    chosen = chosen or cfg.merge(
         (CLI_SOURCE, session.cli),
         (MARKER_SOURCE, marker),
         ("claude_config", fixture),

@@ -62,7 +62,8 @@ class Rates:
 
     def __init__(self, seed: int) -> None:
         self.faults: list[Rated] = []
-        self._random = random.Random(stable_seed(seed, "fault-rates"))
+        self._seed = seed
+        self._random: random.Random | None = None  # made on the first draw: most tests draw none
 
     def add(self, fault: Rated, describe: str) -> None:
         """Add ``fault``; a ScriptError when the rates would add up to more than 1."""
@@ -81,6 +82,8 @@ class Rates:
         """The rate fault that answers this request, if the draw lands in one's share."""
         if not self.faults:
             return None
+        if self._random is None:
+            self._random = random.Random(stable_seed(self._seed, "fault-rates"))
         return _landed(self.faults, self._random.random(), endpoint, stream)
 
 

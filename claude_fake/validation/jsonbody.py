@@ -54,10 +54,10 @@ def parse(raw: bytes) -> object:
         return BadJson("str is not valid UTF-8: surrogates not allowed: line 1 column 1 (char 0)")
     if text.startswith("\ufeff"):
         return BadJson("UTF-8 byte order mark (BOM) is not supported: line 1 column 1 (char 0)")
-    if not text.strip():
+    if not text or text.isspace():
         return BadJson("Input is a zero-length, empty document: line 1 column 1 (char 0)")
     try:
-        value = json.loads(text, parse_constant=_refuse, parse_float=_finite)
+        value = _DECODER.decode(text)
     except _NotFinite as exc:
         return BadJson(_at(exc.problem, text, _number_at(raw, exc.token)))
     except json.JSONDecodeError as exc:
@@ -75,12 +75,6 @@ def parse(raw: bytes) -> object:
     return value
 
 
-class _NotFinite(ValueError):
-    def __init__(self, problem: str, token: str) -> None:
-        super().__init__(problem)
-        self.problem, self.token = problem, token
-
-
 def _refuse(token: str) -> float:
     raise _NotFinite("unexpected character, expected a JSON value", token)
 
@@ -90,6 +84,17 @@ def _finite(token: str) -> float:
     if not math.isfinite(value):
         raise _NotFinite("number is infinity when parsed as double", token)
     return value
+
+
+# Made once (``json.loads`` with hooks builds a decoder and its scanner on every call); it keeps
+# no state between bodies, so every engine and thread may use it.
+_DECODER = json.JSONDecoder(parse_constant=_refuse, parse_float=_finite)
+
+
+class _NotFinite(ValueError):
+    def __init__(self, problem: str, token: str) -> None:
+        super().__init__(problem)
+        self.problem, self.token = problem, token
 
 
 def _at(problem: str, text: str, pos: int) -> str:

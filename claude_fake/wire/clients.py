@@ -12,6 +12,7 @@ the pinned SDK brings strict checking back for that version.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -22,11 +23,18 @@ _VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
 def sdk_version(headers: Mapping[str, str]) -> tuple[int, int, int] | None:
     """The version of the anthropic Python SDK that sent the request, or None (another client,
     such as another Stainless SDK (openai) sending the same ``x-stainless-*`` headers)."""
-    if headers.get("x-stainless-lang", "").lower() != "python":
+    return _version_of(
+        headers.get("x-stainless-lang", ""),
+        headers.get("user-agent", ""),
+        headers.get("x-stainless-package-version", ""),
+    )
+
+
+@functools.lru_cache(maxsize=64)  # a pure function of three headers a client sends unchanged
+def _version_of(lang: str, agent: str, version: str) -> tuple[int, int, int] | None:
+    if lang.lower() != "python" or not agent.startswith("Anthropic/Python"):
         return None
-    if not headers.get("user-agent", "").startswith("Anthropic/Python"):
-        return None
-    found = _VERSION.match(headers.get("x-stainless-package-version", ""))
+    found = _VERSION.match(version)
     if found is None:
         return None
     major, minor, patch = (int(part) for part in found.groups())
