@@ -4,6 +4,7 @@ sources (``sources.chain``): a fault, a scripted reply, the cassette, the genera
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 import threading
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from claude_fake import answering
 from claude_fake.api.messages import Messages
 from claude_fake.builders import Builders
-from claude_fake.config import FakeConfig, override
+from claude_fake.config import FakeConfig, merge
 from claude_fake.errors import ClaudeFakeError
 from claude_fake.journal import Journal
 from claude_fake.model import FakeRequest, FakeResponse
@@ -56,7 +57,9 @@ class FakeClaude(Builders):
         **settings: Unpack[Settings],
     ):
         given = {"seed": seed, **settings}
-        self.config = override(config or FakeConfig(), "FakeClaude()", given)
+        self.config = merge(
+            ("FakeClaude()", given), ("defaults", dataclasses.asdict(config or FakeConfig()))
+        )
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
         self._cassette: CassetteSource | None = None
@@ -148,10 +151,10 @@ class FakeClaude(Builders):
         return self._add_fault(fault)
 
     def disconnect(
-        self, *, after_events: int | None = None, times: int | None = 1, endpoint: str = "messages"
+        self, *, after_events: int | None = None, times: int | None = 1, **cut: Unpack[faults.Drop]
     ) -> faults.Fault:
-        """Drop the connection: before any answer, or after ``after_events`` events of a stream."""
-        fault = faults.make_disconnect(after_events=after_events, times=times, endpoint=endpoint)
+        """Drop the connection: at once, after ``after_events`` events, or after ``after_bytes``."""
+        fault = faults.make_disconnect(after_events=after_events, times=times, **cut)
         return self._add_fault(fault)
 
     def latency(

@@ -52,3 +52,16 @@ async def test_async_stream() -> None:
     async with client.messages.stream(model=MODEL, max_tokens=50, messages=HELLO) as stream:
         text = await stream.get_final_text()
     assert text == "async old wire"
+
+
+def test_a_json_body_cut_is_retried_whatever_x_should_retry_says() -> None:
+    # These SDKs read a JSON body inside ``self._client.send(..., stream=False)``: a read that
+    # fails is an ``APIConnectionError`` like any other, retried without a look at the headers
+    # (2.17 is the first to stop on ``x-should-retry: false``: tests/compat).
+    fake = FakeClaude()
+    fake.disconnect(after_bytes=40, should_retry=False)
+    fake.reply("cut off")
+    fake.reply("whole")
+    message = fake.client(max_retries=1).messages.create(model=MODEL, max_tokens=50, messages=HELLO)
+    assert message.content[0].text == "whole"
+    assert [r.attempt for r in fake.requests] == [0, 1]

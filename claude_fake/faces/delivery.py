@@ -1,5 +1,6 @@
 """Writing an engine's answer to an ASGI connection: whole JSON bodies, paced streams, scripted
-drops, and a stop (no more sleeps or writes) when the client goes away."""
+drops (before the answer, mid-stream, part-way through a body), and a stop (no more sleeps or
+writes) when the client goes away."""
 
 from __future__ import annotations
 
@@ -96,6 +97,13 @@ async def _drop(send: Send) -> None:
     await asyncio.sleep(0)  # let uvicorn see the connection lost, so it sends no 500
 
 
+async def _cut_body(send: Send, part: bytes) -> None:
+    """Send ``part``, the start of a body its ``content-length`` promised whole, then drop the
+    connection: the client reads the headers, then fails reading the body."""
+    await send({"type": "http.response.body", "body": part, "more_body": True})
+    raise Dropped("scripted disconnect part-way through the body")
+
+
 async def _until_disconnect(receive: Receive) -> None:
     while (await receive())["type"] != "http.disconnect":
         pass
@@ -140,6 +148,8 @@ async def send_response(
     if response.chunks is None:
         headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        if response.plan.cut_after is not None:  # a scripted drop part-way through the body
+            await _cut_body(send, response.body[: response.plan.cut_after])
         await send({"type": "http.response.body", "body": response.body})
         return
     await send({"type": "http.response.start", "status": response.status, "headers": headers})

@@ -70,7 +70,13 @@ class Scriptable(Handler, load_routes.Paced, Protocol):
     ) -> Script: ...
 
     def disconnect(
-        self, *, after_events: int | None = ..., times: int | None = ..., endpoint: str = ...
+        self,
+        *,
+        after_events: int | None = ...,
+        times: int | None = ...,
+        after_bytes: int | None = ...,
+        should_retry: bool | None = ...,
+        endpoint: str = ...,
     ) -> Script: ...
 
     def latency(
@@ -95,6 +101,7 @@ FAULT_KEYS = {
     "times",
     "retry_after",
     "after_events",
+    "after_bytes",
     "disconnect",
     "error_code",
     "message",
@@ -226,9 +233,18 @@ def add_fault(engine: Scriptable, raw: bytes) -> Answer:
             f"faults: {' and '.join(kinds)} cannot be combined in one fault.",
             fix='Give one of "status", "error" or "disconnect": true (one fault per POST).',
         )
+    if "after_bytes" in body and not body.get("disconnect"):
+        raise BadScript(
+            "faults: after_bytes cuts a body only with a dropped connection.",
+            fix='Add "disconnect": true, e.g. {"disconnect": true, "after_bytes": 40}.',
+        )
     if body.get("disconnect"):
         fault = engine.disconnect(
-            after_events=body.get("after_events"), times=times, endpoint=endpoint
+            after_events=body.get("after_events"),
+            times=times,
+            after_bytes=body.get("after_bytes"),
+            should_retry=body.get("should_retry"),
+            endpoint=endpoint,
         )
     elif kinds:
         fault = engine.fail(

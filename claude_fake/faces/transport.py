@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import anthropic
 
 DROPPED = "peer closed connection without sending complete message body (incomplete chunked read)"
+CUT = DROPPED.replace("incomplete chunked read", "received {} bytes, expected {}")  # h11's words
 NO_RESPONSE = "Server disconnected without sending a response."
 
 
@@ -131,12 +132,31 @@ def transport_classes(http: ModuleType) -> tuple[type, type]:
                     if left > 0:
                         await await_wait(left, self._limit)
 
+    class CutBody(http.SyncByteStream, http.AsyncByteStream):  # type: ignore[name-defined, misc]
+        """A body that breaks off after ``part``, short of the ``size`` promised: what reading
+        it raises when the connection drops part-way through."""
+
+        def __init__(self, part: bytes, size: int) -> None:
+            self._part, self._size = part, size
+
+        def __iter__(self) -> Iterator[bytes]:
+            yield self._part
+            raise http.RemoteProtocolError(CUT.format(len(self._part), self._size))
+
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            yield self._part
+            raise http.RemoteProtocolError(CUT.format(len(self._part), self._size))
+
     def build(response: FakeResponse, request: Any, stream: Any) -> Any:
         if response.dropped:
             raise http.RemoteProtocolError(NO_RESPONSE)
         headers = list(response.headers.items())
         if response.chunks is not None:
             return http.Response(response.status, headers=headers, stream=stream, request=request)
+        if response.plan.cut_after is not None:  # a scripted drop part-way through the body
+            body = CutBody(response.body[: response.plan.cut_after], len(response.body))
+            headers.append(("content-length", str(len(response.body))))
+            return http.Response(response.status, headers=headers, stream=body, request=request)
         return http.Response(
             response.status, headers=headers, content=response.body, request=request
         )

@@ -2,13 +2,13 @@
 cassette, the generator. Each claims the request (answers it) or declines (None); the first claim
 is the answer. Nothing is undone: a script is counted as used only once it has answered.
 
-A fault that only shapes an answer (a delay, a cut mid-stream) declines, and is applied to the
-answer a later source gives: a mid-stream fault only when that answer is a stream.
+A fault that only shapes an answer (a delay, a cut mid-stream or in a JSON body) declines, and is
+applied to the answer a later source gives: a mid-stream fault only when that answer is a stream,
+a body cut only when it is not.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -83,12 +83,12 @@ class FaultSource:
     def shape(self, call: Call, response: FakeResponse) -> FakeResponse:
         """``response`` paced or cut by the call's pacing fault, which is then used."""
         fault = call.shaping
-        if fault is not None and not (fault.mid_stream and response.chunks is None):
+        if fault is not None and fault.fits(response):
             with self._lock:
                 if self.book.use(fault):  # else a concurrent request took its last use
-                    plan = faults.stream_plan(fault, call.request_id)
-                    response = dataclasses.replace(response, plan=plan)
-        # (a mid-stream fault with no stream to cut waits for the next stream)
+                    response = faults.shaped(fault, response, call.request_id)
+        # (a mid-stream fault with no stream to cut waits for the next stream; a body cut, for
+        # the next JSON answer)
         if self.pacing is not None and call.endpoint == "messages":
             return self.pacing.apply(response, call.request_id)
         return response

@@ -1,10 +1,12 @@
-"""Scripted faults: HTTP errors by status or type, errors mid-stream, drops, delays."""
+"""Scripted faults: HTTP errors by status or type, errors mid-stream, drops (before the answer,
+mid-stream, or part-way through a JSON body), delays."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from claude_fake import checks
 from claude_fake.api import routes
@@ -13,6 +15,9 @@ from claude_fake.model import AnsweredBy, FakeResponse, StreamPlan
 from claude_fake.sources import fault_rates
 from claude_fake.sources.replies import call_site
 from claude_fake.wire import envelope, render, responses, sse
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 
 @dataclass(slots=True, kw_only=True)
@@ -26,6 +31,7 @@ class Fault:
     retry_after: float | None = None
     should_retry: bool | None = None
     after_events: int | None = None
+    after_bytes: int | None = None  # a drop after this many bytes of a JSON body
     disconnect: bool = False
     first_byte_delay: float = 0.0
     event_delay: float = 0.0
@@ -42,7 +48,8 @@ class Fault:
             )
         if self.should_retry is not None and not isinstance(self.should_retry, bool):
             raise ScriptError(
-                f"fail(should_retry={self.should_retry!r}) must be True or False.",
+                f"{'disconnect' if self.disconnect else 'fail'}(should_retry="
+                f"{self.should_retry!r}) must be True or False.",
                 fix="True sends x-should-retry: true, False sends false.",
             )
         aims = ("*", *routes.FAMILIES, *routes.ENDPOINTS)
@@ -65,14 +72,25 @@ class Fault:
 
     @property
     def pacing(self) -> bool:
-        """Whether it only shapes an answer another source gives (a delay or a mid-stream cut)
-        rather than answering the request itself."""
-        return self.latency_only or self.mid_stream
+        """Whether it only shapes an answer another source gives (a delay, a cut mid-stream or
+        part-way through a JSON body) rather than answering the request itself."""
+        return self.latency_only or self.mid_stream or self.cuts_body
 
     @property
     def mid_stream(self) -> bool:
         """Whether it waits for a streamed answer and cuts into it."""
         return self.after_events is not None
+
+    @property
+    def cuts_body(self) -> bool:
+        """Whether it waits for a JSON (not streamed) answer and drops part-way through its body."""
+        return self.after_bytes is not None
+
+    def fits(self, response: FakeResponse) -> bool:
+        """Whether it can shape ``response`` (else it waits for an answer it can cut)."""
+        if self.mid_stream:
+            return response.chunks is not None
+        return not self.cuts_body or response.chunks is None
 
     @property
     def latency_only(self) -> bool:
@@ -83,6 +101,9 @@ class Fault:
         """A one-line description for reports."""
         if self.disconnect:
             what = "disconnect" + (f" after {self.after_events} events" if self.mid_stream else "")
+            what += f" after {self.after_bytes} body bytes" if self.cuts_body else ""
+            if self.should_retry is not None:
+                what += f" (x-should-retry: {str(self.should_retry).lower()})"
         elif self.latency_only:
             what = f"latency first_byte={self.first_byte_delay}s per_event={self.event_delay}s"
         else:
@@ -177,6 +198,22 @@ def error_response(fault: Fault, request_id: str) -> FakeResponse:
     )
 
 
+def shaped(fault: Fault, response: FakeResponse, request_id: str) -> FakeResponse:
+    """``response`` shaped by a pacing ``fault`` that ``fits`` it: delayed, cut mid-stream, or
+    its JSON body cut after ``after_bytes`` (at least its last byte missing: the plan's
+    ``cut_after`` counts bytes when there is no stream), with the fault's ``x-should-retry``."""
+    cut = fault.after_bytes
+    if cut is None:
+        plan = stream_plan(fault, request_id)
+    else:
+        cut = max(0, min(cut, len(response.body) - 1))
+        plan = StreamPlan(first_byte_delay=fault.first_byte_delay, cut_after=cut, disconnect=True)
+    if fault.should_retry is None:
+        return dataclasses.replace(response, plan=plan)
+    headers = {**response.headers, "x-should-retry": "true" if fault.should_retry else "false"}
+    return dataclasses.replace(response, headers=headers, plan=plan)
+
+
 def stream_plan(fault: Fault, request_id: str) -> StreamPlan:
     """How a mid-stream fault or latency cuts into a streamed answer."""
     error_event = None
@@ -192,16 +229,45 @@ def stream_plan(fault: Fault, request_id: str) -> StreamPlan:
     )
 
 
-def make_disconnect(*, after_events: int | None, times: int | None, endpoint: str) -> Fault:
-    """A checked dropped-connection fault, before any answer or after ``after_events`` events."""
+class Drop(TypedDict, total=False):
+    """``disconnect()``'s keywords besides ``after_events`` and ``times``: ``after_bytes``, a
+    JSON answer's status and headers sent, then that many bytes of its body (always at least
+    one short), then the drop; ``should_retry``, the ``x-should-retry`` header of an answer cut
+    after its headers; ``endpoint``, the one it targets ("messages" by default)."""
+
+    after_bytes: int | None
+    should_retry: bool | None
+    endpoint: str
+
+
+def make_disconnect(*, after_events: int | None, times: int | None, **cut: Unpack[Drop]) -> Fault:
+    """A checked dropped connection: before any answer, after ``after_events`` events of a
+    stream, or after ``after_bytes`` bytes of a JSON body."""
     checks.times(times, "disconnect()")
+    after_bytes, should_retry = cut.get("after_bytes"), cut.get("should_retry")
     if after_events is not None:
         checks.count(after_events, "disconnect(after_events=...)")
+    if after_bytes is not None:
+        checks.count(after_bytes, "disconnect(after_bytes=...)")
+    if after_events is not None and after_bytes is not None:
+        raise ScriptError(
+            "disconnect(): after_events and after_bytes cannot be combined.",
+            why="after_events cuts a stream, after_bytes the body of a JSON (not streamed) answer.",
+            fix="Script one disconnect for each.",
+        )
+    if should_retry is not None and after_events is None and after_bytes is None:
+        raise ScriptError(
+            f"disconnect(should_retry={should_retry!r}) needs after_bytes or after_events.",
+            why="x-should-retry is a header: a connection dropped before any answer sends none.",
+            fix="Give after_bytes=N (a JSON body cut after N bytes) or after_events=N (a stream).",
+        )
     return Fault(
         disconnect=True,
         after_events=after_events,
+        after_bytes=after_bytes,
+        should_retry=should_retry,
         times=times,
-        endpoint=endpoint,
+        endpoint=cut.get("endpoint", "messages"),
         where=call_site(),
     )
 
@@ -249,10 +315,10 @@ class FaultBook:
 
     def next_for(self, endpoint: str, stream: bool) -> Fault | None:
         """The first fault with attempts left that targets this request (a mid-stream one only
-        when a stream was asked for), not yet used."""
+        when a stream was asked for, a body cut only when none was), not yet used."""
         for fault in self.faults:
             if fault.left and routes.targets(endpoint, fault.endpoint):
-                if fault.mid_stream and not stream:
+                if (fault.mid_stream and not stream) or (fault.cuts_body and stream):
                     continue
                 return fault
         picked = self.rates.pick(endpoint, stream)

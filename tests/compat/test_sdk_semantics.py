@@ -3,7 +3,9 @@ against the pinned SDK, and by ``make compat`` against the newest release users 
 (``.venv-sdk-2.17.0``: ``--noconftest``, so this file needs nothing from tests/conftest.py).
 
 Each version's own semantics are asserted: from 2.17 a connection dropped mid-stream raises
-``APIConnectionError`` (a raw ``httpx2`` error before) and error messages read
+``APIConnectionError`` (a raw ``httpx2`` error before), ``x-should-retry: false`` also stops the
+retry of a JSON body cut after its headers (retried whatever the headers said before), and error
+messages read
 ``"{status} {message} (error_code: ..., request_id: ..., path: ..., type: ...)"``; every
 ``(status, error_code)`` pair the installed SDK maps raises that SDK's subclass; requests from an
 SDK newer than the fake's schemas are never refused for what the schemas do not know yet."""
@@ -86,6 +88,55 @@ def test_a_connection_dropped_mid_stream(fake: FakeClaude) -> None:
         client.messages.stream(model=MODEL, max_tokens=64, messages=HELLO) as stream,
     ):
         stream.until_done()
+
+
+CUT_AT = 40  # bytes of a JSON body sent before the connection drops
+CUT = re.compile(r"received 40 bytes, expected \d+\)$")  # h11's words, on any face
+
+
+async def create(fake: FakeClaude, where: str, **options: Any) -> Any:
+    """``messages.create`` through the SDK: sync or async in-process, or over a loopback server."""
+    params: dict[str, Any] = {"model": MODEL, "max_tokens": 32, "messages": HELLO}
+    if where == "async":
+        aclient = fake.async_client(_strict_response_validation=True, **options)
+        return await aclient.messages.create(**params)
+    if where == "in-process":
+        return strict(fake, **options).messages.create(**params)
+    with fake.serve() as url, anthropic.Anthropic(base_url=url, api_key="sk-ant-x", **options) as c:
+        return c.messages.create(**params)
+
+
+@pytest.mark.parametrize("should_retry", [None, False, True])
+@pytest.mark.parametrize("where", ["in-process", "async", "server"])
+async def test_a_json_body_cut_after_its_headers(
+    fake: FakeClaude, where: str, should_retry: bool | None
+) -> None:
+    # 2.17 reads a JSON body inside the attempt (``_attempt_request``: ``self._read(response)``)
+    # and a failed read is retried unless its headers said ``x-should-retry: false``
+    # (``_should_retry_failure``). Before, ``self._client.send(..., stream=False)`` read it: any
+    # failure became an ``APIConnectionError``, always retried (``_should_retry_exception``).
+    fake.disconnect(after_bytes=CUT_AT, should_retry=should_retry)
+    fake.reply("cut off")  # the answer cut: it is used up
+    fake.reply("Whole this time.")
+    if VERSION >= (2, 17, 0) and should_retry is False:
+        with pytest.raises(anthropic.APIConnectionError, match=CUT) as caught:
+            await create(fake, where, max_retries=1)
+        assert type(caught.value.__cause__).__name__ == "RemoteProtocolError"
+        assert [r.attempt for r in fake.requests] == [0]
+    else:
+        message = await create(fake, where, max_retries=1)
+        assert message.content[0].text == "Whole this time."
+        assert [r.attempt for r in fake.requests] == [0, 1]
+
+
+def test_a_json_body_cut_on_every_attempt_raises_a_connection_error(fake: FakeClaude) -> None:
+    fake.disconnect(after_bytes=0, times=2)
+    with pytest.raises(anthropic.APIConnectionError) as caught:
+        strict(fake, max_retries=1).messages.create(model=MODEL, max_tokens=8, messages=HELLO)
+    cause = caught.value.__cause__
+    assert type(cause).__name__ == "RemoteProtocolError"
+    assert re.search(r"\(received 0 bytes, expected \d+\)$", str(cause))
+    assert [r.attempt for r in fake.requests] == [0, 1]
 
 
 def test_the_default_tool_runner_threads(fake: FakeClaude) -> None:

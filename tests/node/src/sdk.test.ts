@@ -134,6 +134,37 @@ test("an error mid-stream rejects the stream after the events before it", async 
   assert.deepEqual(await attempts(), [0]);
 });
 
+// A JSON body cut after its headers: the SDK's request loop is over by then, and APIPromise sends
+// the request again itself (`parseResponseRetrying`), unless the answer said `x-should-retry: false`
+// (`makeRequest` leaves `retry` unset then) or no retries are left.
+test("a JSON body cut after its headers is sent again (TypeScript SDK 1.17)", async () => {
+  await fake("POST", "faults", { disconnect: true, after_bytes: 40 });
+  await fake("POST", "replies", { content: "cut off" }); // the answer cut: used up
+  await fake("POST", "replies", { content: "Whole this time." });
+  const message = await client.messages.create(ask());
+  assert.equal((message.content[0] as Anthropic.TextBlock).text, "Whole this time.");
+  assert.deepEqual(await attempts(), [0, 1]);
+});
+
+test("a JSON body cut under x-should-retry: false is not sent again", async () => {
+  await fake("POST", "faults", { disconnect: true, after_bytes: 40, should_retry: false });
+  await fake("POST", "replies", { content: "cut off" });
+  await assert.rejects(client.messages.create(ask()), (error: unknown) => {
+    assert.ok(error instanceof Anthropic.APIConnectionError);
+    return true;
+  });
+  assert.deepEqual(await attempts(), [0]);
+});
+
+test("a JSON body cut on every attempt raises APIConnectionError", async () => {
+  await fake("POST", "faults", { disconnect: true, after_bytes: 0, times: 3 });
+  await assert.rejects(
+    client.messages.create(ask()),
+    (error: unknown) => error instanceof Anthropic.APIConnectionError,
+  );
+  assert.deepEqual(await attempts(), [0, 1, 2]);
+});
+
 test("a full stream assembles the same message", async () => {
   await fake("POST", "replies", {
     content: [{ type: "tool_use", name: "lookup", input: { q: "Paris", n: 3 } }],
