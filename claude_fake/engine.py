@@ -4,7 +4,6 @@ sources (``sources.chain``): a fault, a scripted reply, the cassette, the genera
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import os
 import threading
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from claude_fake import answering
 from claude_fake.api.messages import Messages
 from claude_fake.builders import Builders
-from claude_fake.config import FakeConfig, merge
+from claude_fake.config import FakeConfig, override
 from claude_fake.errors import ClaudeFakeError
 from claude_fake.journal import Journal
 from claude_fake.model import FakeRequest, FakeResponse
@@ -57,9 +56,7 @@ class FakeClaude(Builders):
         **settings: Unpack[Settings],
     ):
         given = {"seed": seed, **settings}
-        self.config = merge(
-            ("FakeClaude()", given), ("defaults", dataclasses.asdict(config or FakeConfig()))
-        )
+        self.config = override(config or FakeConfig(), "FakeClaude()", given)
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
         self._cassette: CassetteSource | None = None
