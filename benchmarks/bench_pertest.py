@@ -24,7 +24,7 @@ from _timing import Figure, emit, figure, median
 PLUGIN = "claude_fake.pytest_plugin"
 KINDS = ("empty", "generated", "scripted")
 WARM = 5
-TESTS = '''
+TESTS = """
 import pytest
 
 ARGS = {"model": "claude-sonnet-4-6", "max_tokens": 64,
@@ -45,8 +45,8 @@ def test_generated(n, claude_client):
 def test_scripted(n, claude_fake, claude_client):
     claude_fake.reply("Hi there!")
     claude_client.messages.create(**ARGS)
-'''
-CONFTEST = '''
+"""
+CONFTEST = """
 import json, os
 from collections import defaultdict
 
@@ -69,7 +69,7 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session):
     with open(os.environ["PERTEST_OUT"], "w") as out:
         json.dump({kind: list(tests.values()) for kind, tests in DURATIONS.items()}, out)
-'''
+"""
 
 
 def one_run(folder: Path, count: int) -> dict[str, float]:
@@ -93,9 +93,7 @@ def pertest_figures(rounds: int, count: int) -> list[Figure]:
         (folder / "test_tiny.py").write_text(TESTS % {"count": count})
         (folder / "conftest.py").write_text(CONFTEST)
         runs = [one_run(folder, count) for _ in range(rounds)]
-    added = {
-        kind: median([run[kind] - run["empty"] for run in runs]) * 1e3 for kind in KINDS[1:]
-    }
+    added = {kind: median([run[kind] - run["empty"] for run in runs]) * 1e3 for kind in KINDS[1:]}
     empty = median([run["empty"] for run in runs]) * 1e3
     return [
         figure("pertest.empty", empty, "ms", "pytest: an empty test (set-up + call + teardown)"),
