@@ -28,9 +28,10 @@ import peers  # noqa: E402
 
 ROOT = HERE.parent
 RESULTS = HERE / "results" / "latest.json"
-GROUPS = ("inprocess", "server", "loopback", "startup", "memory", "peers", "scripts")
+GROUPS = ("inprocess", "pertest", "server", "loopback", "startup", "memory", "peers", "scripts")
 OWN = {  # group -> script printing one JSON line of figures with --json
     "inprocess": "bench_inprocess.py",
+    "pertest": "bench_pertest.py",
     "server": "bench_server.py",
     "loopback": "bench_loopback.py",
     "startup": "bench_startup.py",
