@@ -89,6 +89,8 @@ class _Entry:
 Packed = tuple[Any, ...]
 _NONE = b""  # a packed None (no JSON text is empty)
 _OUTCOME = 12  # where the outcome's values start
+# Made once: ``json.dumps`` with options builds an encoder on every call, four per request here.
+_encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 
 def _pack_json(value: Any) -> Any:
@@ -96,7 +98,7 @@ def _pack_json(value: Any) -> Any:
     if value is None:
         return _NONE
     try:
-        return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
+        return _encode(value).encode()
     except (TypeError, ValueError):
         return value
 
