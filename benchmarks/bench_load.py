@@ -6,8 +6,9 @@ Bounded and loopback only. The load generator is a bare asyncio HTTP/1.1 client 
 connections, a request written and its answer read by ``Content-Length``), so that on a small
 machine the client costs the server as little CPU as possible: it still shares the cores with the
 server, which the figures say (``nproc``). Throughput is requests answered per second of wall
-time over a fixed number of requests (the cassette's requests are all distinct, as replay answers
-each recorded interaction once per process).
+time over a fixed number of requests; replay serves a cassette of ``RECORDED`` distinct
+interactions with ``--allow-playback-repeats``, so the run (and its warm-up) may send each of them
+again and again, as a load run over a cassette does.
 
 Run alone: ``.venv/bin/python benchmarks/bench_load.py [--quick] [--json]``.
 """
@@ -30,6 +31,7 @@ import _servers as S
 from _timing import Figure, emit, figure
 
 CONNECTIONS = 32
+RECORDED = 200  # distinct interactions in the replayed cassette
 STREAMS = 64
 TTFT, ITL = 0.4, 0.02
 DELTA = b"event: content_block_delta"
@@ -133,27 +135,31 @@ def _cassette(folder: Path, size: int) -> Path:
 
 
 def _replayed(port: int, size: int) -> list[bytes]:
+    """``size`` requests over the cassette's interactions, round and round."""
     from bench_cassette import body
 
-    return [_request(port, json.dumps(body(n, False)).encode()) for n in range(size)]
+    return [_request(port, json.dumps(body(n % RECORDED, False)).encode()) for n in range(size)]
 
 
 def throughput_figures(total: int, folder: Path) -> list[Figure]:
     """Requests per second with 1 and 2 workers, generator and replay."""
     out: list[Figure] = []
-    cassette = _cassette(folder, total)
+    cassette = _cassette(folder, RECORDED)
     for mode in ("generator", "replay"):
-        flags = ("--cassette", str(cassette)) if mode == "replay" else ()
+        flags = (
+            ("--cassette", str(cassette), "--allow-playback-repeats") if mode == "replay" else ()
+        )
         rates: dict[int, float] = {}
         for workers in (1, 2):
             port = S.free_port()
             with _serve(port, "--workers", str(workers), *flags):
                 if mode == "generator":
                     requests = [_request(port, _body(n)) for n in range(total)]
+                    warm = [_request(port, _body(n)) for n in range(200)]
                 else:
                     requests = _replayed(port, total)
-                warm = [_request(port, _body(n)) for n in range(200)] if mode == "generator" else []
-                asyncio.run(_throughput(port, warm or requests[:0], CONNECTIONS))
+                    warm = requests[:200]  # repeats: the warm-up takes nothing from the run
+                asyncio.run(_throughput(port, warm, CONNECTIONS))
                 rate, errors = asyncio.run(_throughput(port, requests, CONNECTIONS))
             rates[workers] = rate
             out.append(
@@ -161,7 +167,8 @@ def throughput_figures(total: int, folder: Path) -> list[Figure]:
                     f"load.{mode}.workers{workers}_rps",
                     rate,
                     "req/s",
-                    f"{mode}: {workers} worker(s), {total:,} requests, {CONNECTIONS} connections",
+                    f"{mode}: {workers} worker(s), {total:,} requests, {CONNECTIONS} connections"
+                    + (f", {RECORDED} recorded, repeated" if mode == "replay" else ""),
                     errors=errors,
                 )
             )

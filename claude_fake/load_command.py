@@ -39,11 +39,6 @@ QUICK_DEATH = 2.0  # seconds: a worker dying sooner after its start stops the se
 def _latency(text: str) -> Any:
     from claude_fake import latency
 
-    if text.strip().lower() == "recorded":
-        raise argparse.ArgumentTypeError(
-            "'recorded' is not available yet: cassettes do not hold their timings; give "
-            "ttft=SECONDS,itl=SECONDS[,jitter=FRACTION]"
-        )
     try:
         return latency.parse(text)
     except ConfigError as exc:
@@ -79,10 +74,11 @@ FLAGS: tuple[tuple[str, dict[str, Any]], ...] = (
         "--latency",
         {
             "type": _latency,
-            "metavar": "ttft=S,itl=S[,jitter=F]",
+            "metavar": "ttft=S,itl=S[,jitter=F]|recorded",
             "help": "pace successful Messages answers: the first content event after ttft "
             "seconds, then a delta every itl; a JSON answer after ttft + itl * output_tokens; "
-            "jitter (a fraction) varies each wait, seeded (default: at once)",
+            "jitter (a fraction) varies each wait, seeded; or 'recorded': each replayed answer "
+            "as the --cassette timed it (default: at once)",
         },
     ),
     (
@@ -118,6 +114,14 @@ def add_flags(parser: argparse.ArgumentParser) -> None:
 
 def settings(args: argparse.Namespace) -> dict[str, Any]:
     """``FakeClaude`` keyword arguments from the flags."""
+    if args.latency is not None and args.latency.recorded and not args.cassette:
+        raise ConfigError(
+            "--latency recorded needs a --cassette.",
+            why="It replays the timings a cassette recorded; without one every answer is "
+            "generated, and has none.",
+            fix="Add --cassette PATH, or give a profile: --latency ttft=0.4,itl=0.02.",
+            anchor="load-test-your-app",
+        )
     return {"latency": args.latency}
 
 
@@ -136,9 +140,7 @@ def describe(args: argparse.Namespace) -> str:
     """Banner lines for the load flags ('' when none is given)."""
     lines = []
     if args.latency is not None:
-        lines.append(
-            "  latency " + ", ".join(f"{k}={v:g}" for k, v in args.latency.as_json().items())
-        )
+        lines.append(f"  latency {args.latency}".replace(",", ", ") + _timed(args))
     for what, rate, _ in args.fault:
         lines.append(f"  fault {what} on {rate:.2%} of Messages requests")
     if args.workers > 1:
@@ -147,6 +149,26 @@ def describe(args: argparse.Namespace) -> str:
             "(GET /_fake/health stays open)"
         )
     return "".join(line + "\n" for line in lines)
+
+
+def _timed(args: argparse.Namespace) -> str:
+    """How much of the cassette ``--latency recorded`` can pace ('' for another profile)."""
+    if not args.latency.recorded or not args.cassette:
+        return ""
+    from claude_fake.sources.cassette import store
+
+    try:
+        cassette = store.open_cassette(args.cassette)
+    except Exception:  # the engine's own reading says what is wrong with the file
+        return ""
+    total = 0 if cassette is None else len(cassette)
+    timed = 0 if cassette is None else cassette.timed
+    if timed == total:
+        return f": each replayed answer as the cassette timed it ({total} interactions)"
+    return (
+        f": {timed} of {total} interactions in the cassette have timings; the others (recorded "
+        "before claude-fake kept them) answer at once: record them again to keep their pace"
+    )
 
 
 def check_stateless(args: argparse.Namespace) -> None:

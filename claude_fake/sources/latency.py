@@ -12,19 +12,31 @@ stream's start (``model.pace``), so waits never add up into drift under load.
 
 A profile paces successful Messages answers (generated, scripted, replayed); faults, errors and
 other endpoints answer at once, and a ``fake.latency()`` script on a request wins over it.
+
+The ``recorded`` profile paces replayed answers as their cassette recorded them (``Timing``): a
+stream's events each at its recorded time after the stream's start, a JSON answer whole at its
+recorded total. An answer with no recorded timing (a cassette recorded before timings were kept,
+a generated or scripted answer) comes at once, and the first one says so in an
+``UntimedAnswer`` warning.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import random
+import warnings
 from typing import Any
 
-from claude_fake.latency import Latency
+from claude_fake.latency import Latency, Timing
 from claude_fake.model import AnsweredBy, FakeResponse
 from claude_fake.wire.ids import stable_seed
 
 _DELTA = b"event: content_block_delta"
+
+
+class UntimedAnswer(UserWarning):
+    """The ``recorded`` latency profile met an answer with no recorded timing: it came at once."""
 
 
 class Pacing:
@@ -34,6 +46,7 @@ class Pacing:
     def __init__(self, profile: Latency | None, seed: int) -> None:
         self.initial = self.profile = profile
         self._seed = seed
+        self._warned = False  # an untimed answer under the recorded profile was told of
 
     def set(self, profile: Latency | None) -> None:
         """Pace answers from now on with ``profile`` (None: at once)."""
@@ -49,7 +62,7 @@ class Pacing:
         plan = response.plan
         if (
             profile is None
-            or not (profile.ttft or profile.itl)
+            or not (profile.ttft or profile.itl or profile.recorded)
             or response.status >= 400
             or response.dropped
             or response.source is AnsweredBy.RECORDED  # the upstream's own pace
@@ -57,6 +70,8 @@ class Pacing:
             or plan.event_delay
         ):
             return response
+        if profile.recorded:
+            return self._as_recorded(response)
         draw = _draw(profile.jitter, stable_seed(self._seed, request_id))
         if response.chunks is None:
             due = draw(profile.ttft) + draw(profile.itl * _output_tokens(response.payload))
@@ -67,6 +82,40 @@ class Pacing:
             return response
         timed = schedule(response.chunks, profile, draw)
         return dataclasses.replace(response, plan=dataclasses.replace(plan, schedule=timed))
+
+    def _as_recorded(self, response: FakeResponse) -> FakeResponse:
+        """``response`` paced as its cassette recorded it (at once when it recorded nothing)."""
+        timing: Timing | None = getattr(response, "timing", None)  # a TimedResponse's
+        if timing is None:
+            self._untimed(response)
+            return response
+        plan = response.plan
+        if response.chunks is None:
+            due = dataclasses.replace(plan, first_byte_delay=timing.total)
+            return dataclasses.replace(response, plan=due)
+        if not isinstance(response.chunks, list):
+            return response
+        timed = timing.schedule(len(response.chunks))
+        return dataclasses.replace(response, plan=dataclasses.replace(plan, schedule=timed))
+
+    def _untimed(self, response: FakeResponse) -> None:
+        if self._warned:
+            return
+        self._warned = True
+        if response.source is AnsweredBy.REPLAYED:
+            why = (
+                "its cassette holds no timings (recorded before claude-fake kept them, or "
+                "written by hand); record it again to replay its pace"
+            )
+        else:
+            why = f"a {response.source.value} answer has no recorded timing"
+        with contextlib.suppress(Warning):  # a note never breaks the answer ("error" filters)
+            warnings.warn(
+                f"claude_fake: latency 'recorded': an answer came at once: {why}. Later answers "
+                "without timings come at once too, without another warning.",
+                UntimedAnswer,
+                stacklevel=2,
+            )
 
 
 def _draw(jitter: float, seed: int) -> Any:

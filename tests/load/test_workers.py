@@ -123,7 +123,7 @@ def test_stateful_modes_are_refused_with_several_workers(
         (["--fault", "529"], "is not STATUS:RATE[:RETRY_AFTER]"),
         (["--fault", "529:2"], "RATE is a probability above 0, at most 1"),
         (["--latency", "ttft=x"], "'x' is not a number"),
-        (["--latency", "recorded"], "cassettes do not hold their timings"),
+        (["--latency", "recorded,ttft=1"], "'recorded' is not NAME=SECONDS"),
         (["--workers", "0"], "give 1 to 256"),
     ],
 )

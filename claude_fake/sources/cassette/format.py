@@ -5,10 +5,16 @@
   pydantic-ai one (``parsed_body:``);
 * vcrpy's in-memory form (request ``body`` text, response ``body: {string: ...}``);
 * :class:`Interaction`, the value the rest of claude-fake works with.
+
+A response recorded by claude-fake also says when it arrived (``timing: {first_byte, total,
+events}``, seconds after the request went upstream, to the millisecond; ``latency.Timing``), for
+``--latency recorded``. It is optional: older cassettes and other tools' have none, and vcrpy's
+form has no place for it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import zlib
@@ -17,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from claude_fake.latency import Timing
 from claude_fake.wire import sse
 from claude_fake.wire.jsontext import compact as _dumps
 
@@ -60,6 +67,7 @@ class RecordedResponse:
     body: JSON = None
     events: tuple[Event, ...] | None = None
     text: str | None = None
+    timing: Timing | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -148,8 +156,50 @@ def _events(raw: Any) -> tuple[Event, ...]:
     return tuple(out)
 
 
+def _seconds(value: Any, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise FormatError(f"timing: {what} must be a number of seconds >= 0")
+    return float(value)
+
+
+def timing_from_dict(raw: Any) -> Timing | None:
+    """The ``timing`` of a response (None when absent)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise FormatError("'timing' must be a mapping of first_byte, total and events")
+    events = raw.get("events") or []
+    if not isinstance(events, list):
+        raise FormatError("timing: events must be a list of seconds")
+    return Timing(
+        first_byte=_seconds(raw.get("first_byte", 0), "first_byte"),
+        total=_seconds(raw.get("total", 0), "total"),
+        events=tuple(_seconds(at, "each event") for at in events),
+    )
+
+
+def timing_dict(timing: Timing) -> dict[str, Any]:
+    """The readable ``timing`` of a response (``Flow``: one line in YAML, wrapped if long)."""
+    out = Flow(first_byte=timing.first_byte, total=timing.total)
+    if timing.events:
+        out["events"] = list(timing.events)
+    return out
+
+
+class Flow(dict[str, Any]):
+    """A mapping written in YAML's flow style (``{a: 1, b: [1, 2]}``): compact, still YAML."""
+
+
 def response_from_dict(raw: Mapping[str, Any]) -> RecordedResponse:
     """A response from any of the three shapes; compressed bodies are decoded."""
+    response = _response(raw)
+    timing = raw.get("timing")
+    if timing is None:
+        return response
+    return dataclasses.replace(response, timing=timing_from_dict(timing))
+
+
+def _response(raw: Mapping[str, Any]) -> RecordedResponse:
     if "status" not in raw:
         raise FormatError("a response needs 'status'")
     code, reason = _status(raw["status"])
@@ -224,6 +274,8 @@ def readable(interaction: Interaction) -> dict[str, Any]:
     elif req.text is not None:
         request["body"] = req.text
     response: dict[str, Any] = {"status": _status_dict(resp), "headers": _listed(resp.headers)}
+    if resp.timing is not None:
+        response["timing"] = timing_dict(resp.timing)
     if resp.events is not None:
         response["events"] = [{"event": name, "data": data} for name, data in resp.events]
     elif resp.body is not None:

@@ -50,7 +50,8 @@ def _why(source: Recorded, sent: match.Shape | None, shapes: Sequence[match.Shap
     why += match.describe(diffs) + "."
     if not diffs:
         why += " Each recorded interaction answers once per session, so a repeated request"
-        why += " needs a recording of its own."
+        why += " needs a recording of its own (or allow_playback_repeats=True, serve's"
+        why += " --allow-playback-repeats, to answer it again)."
     return why
 
 

@@ -1,7 +1,8 @@
 """The record path: forward one request to the live API (or any upstream) and pass its answer on.
 
-A streamed answer is handed on one SSE event at a time, as each arrives; nothing is buffered
-beyond the event being read. Redaction and saving are the cassette source's job.
+A streamed answer is handed on one SSE event at a time, as each arrives, read on a thread of its
+own so each event's arrival is timed by the wire, not by its consumer (``Arrivals``); events the
+consumer has not taken yet wait in a queue. Redaction and saving are the cassette source's job.
 
 Recording never spends a request on the real API without a real key: a request that would go to
 ``api.anthropic.com`` with no key, or with the fake's placeholder key, is refused before it is
@@ -13,6 +14,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import queue
+import threading
+import time
 import zlib
 from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -67,15 +71,62 @@ def missing_key(upstream: str) -> ClaudeFakeError:
 _BOUNDARIES = (b"\r\n\r\n", b"\n\n", b"\r\r")
 
 
+class Arrivals:
+    """A stream's events read off the wire on a thread of their own, each with the time it
+    arrived (seconds after ``sent``), whatever pace its consumer keeps: a consumer slow to start
+    (an SDK building its parsers) or to read never moves the times recorded. Iterate for
+    ``(seconds, event)``; ``total`` is when the stream ended. ``close()`` stops the reading at
+    the next event (it closes the upstream connection from its own thread)."""
+
+    _END = object()
+
+    def __init__(self, events: Generator[bytes, None, None], sent: float) -> None:
+        self._events, self._sent = events, sent
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self.total = 0.0
+        threading.Thread(target=self._read, name="claude-fake-recording", daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for event in self._events:
+                self._queue.put((time.monotonic() - self._sent, event))
+                if self._stop.is_set():
+                    break
+        except BaseException as exc:  # the consumer raises it (an UpstreamFault)
+            self._queue.put(exc)
+        finally:
+            self.total = time.monotonic() - self._sent
+            self._events.close()  # releases the upstream connection
+            self._queue.put(self._END)
+
+    def __iter__(self) -> Iterator[tuple[float, bytes]]:
+        while True:
+            item = self._queue.get()
+            if item is self._END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        """Stop reading (at the next event: a read cannot be interrupted from here)."""
+        self._stop.set()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Upstream:
-    """What the upstream answered: a whole body, or its SSE events one by one."""
+    """What the upstream answered: a whole body, or its SSE events one by one as they arrive;
+    and when: its headers came ``first_byte`` seconds after it was sent, a whole body ``total``
+    seconds after."""
 
     status: int
     reason: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
     body: bytes = b""
-    events: Generator[bytes, None, None] | None = None
+    events: Arrivals | None = None
+    first_byte: float = 0.0
+    total: float = 0.0
 
 
 def split_stream(pieces: Iterator[bytes]) -> Iterator[bytes]:
@@ -144,6 +195,7 @@ class Recorder:
         outgoing = self._client.build_request(
             request.method, self.url(request), headers=headers, content=content or None
         )
+        sent = time.monotonic()
         try:
             response = self._client.send(outgoing, stream=True)
         except self._http.HTTPError as exc:
@@ -153,21 +205,36 @@ class Recorder:
                 fix=_RECORD_FIX,
                 anchor="recording",
             ) from None
+        return self._answer(request, response, sent)
+
+    def _answer(self, request: FakeRequest, response: Any, sent: float) -> Upstream:
+        """The upstream's answer whose headers just came: its events as they come, or its body
+        read whole; timed from ``sent``."""
         kept = {
             k.lower(): v
             for k, v in response.headers.items()
             if k.lower() not in HOP_RESPONSE_HEADERS
         }
         status, reason = response.status_code, response.reason_phrase
+        first_byte = time.monotonic() - sent
         streaming = "text/event-stream" in response.headers.get("content-type", "")
         if streaming and status == 200:
-            events = self._events(request, response)
-            return Upstream(status=status, reason=reason, headers=kept, events=events)
+            events = Arrivals(self._events(request, response), sent)
+            return Upstream(
+                status=status, reason=reason, headers=kept, events=events, first_byte=first_byte
+            )
         try:
             body = self._body(request, response)
         finally:
             response.close()
-        return Upstream(status=status, reason=reason, headers=kept, body=body)
+        return Upstream(
+            status=status,
+            reason=reason,
+            headers=kept,
+            body=body,
+            first_byte=first_byte,
+            total=time.monotonic() - sent,
+        )
 
     def _body(self, request: FakeRequest, response: Any) -> bytes:
         """The whole body, decoded strictly (a gzip body is checked to its CRC), and checked to

@@ -4,10 +4,15 @@ interaction, cleaned, into the cassette (``writer.py``).
 What is not written: an answer the upstream refused for want of a valid key (401), an answer
 the user's ``before_record_*`` hook dropped, and a stream the upstream cut short. Each is counted
 in ``not_recorded``; the first and the last reach the client as an error that says why.
+
+Each answer is written with its timing (``latency.Timing``), to the millisecond: seconds from
+sending the request upstream to its headers and to its end, and to each stream event as it came
+off the wire (``recorder.Arrivals``), whatever pace the client keeps reading it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Callable, Hashable, Iterator
@@ -16,6 +21,7 @@ from typing import Any
 
 from claude_fake.config import RecordMode
 from claude_fake.errors import ClaudeFakeError
+from claude_fake.latency import Timing
 from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
 from claude_fake.sources.cassette import format as fmt
 from claude_fake.sources.cassette import redact, replay
@@ -80,7 +86,10 @@ class Recording:
         if upstream.events is None:
             status = {"code": upstream.status, "message": upstream.reason}
             raw = {"status": status, "headers": upstream.headers, "body": upstream.body}
-            response = fmt.response_from_dict(raw)
+            response = dataclasses.replace(
+                fmt.response_from_dict(raw),
+                timing=Timing(_ms(upstream.first_byte), _ms(upstream.total)),
+            )
             self._keep(fmt.Interaction(request=rec_request, response=response))
             answer = response.body if response.body is not None else response.text
             return FakeResponse(
@@ -116,10 +125,13 @@ class Recording:
         self, rec_request: fmt.RecordedRequest, upstream: Upstream, answer_box: dict[str, Any]
     ) -> Iterator[bytes]:
         events: list[fmt.Event] = []
+        times: list[float] = []
         assert upstream.events is not None
         try:
-            for chunk in upstream.events:
-                events.extend(_decode(chunk))
+            for at, chunk in upstream.events:
+                decoded = _decode(chunk)
+                events.extend(decoded)
+                times.extend([_ms(at)] * len(decoded))
                 yield chunk
         except UpstreamFault as fault:  # the client learns why its stream ended; nothing kept
             with self._lock:
@@ -134,6 +146,7 @@ class Recording:
             reason=upstream.reason,
             headers=upstream.headers,
             events=tuple(events),
+            timing=Timing(_ms(upstream.first_byte), _ms(upstream.events.total), tuple(times)),
         )
         self._keep(fmt.Interaction(request=rec_request, response=response))
         answer_box.update(replay.accumulate(events) or {})
@@ -143,8 +156,10 @@ class Recording:
         if clean is not None and any(self._hooks):
             from claude_fake.sources.cassette.vcr_backend import apply_hooks
 
-            clean = apply_hooks(clean, *self._hooks)
-            clean = None if clean is None else redact.redact(clean, self._filters)
+            clean = apply_hooks(clean, *self._hooks)  # vcrpy's form: the timing goes back on
+            clean = (
+                None if clean is None else redact.redact(_timed(clean, interaction), self._filters)
+            )
         with self._lock:
             if clean is None:
                 self.not_recorded += 1
@@ -164,6 +179,16 @@ class Recording:
             recorder, self._recorder = self._recorder, None
         if recorder is not None:
             recorder.close()
+
+
+def _ms(seconds: float) -> float:
+    return round(max(seconds, 0.0), 3)
+
+
+def _timed(clean: fmt.Interaction, recorded: fmt.Interaction) -> fmt.Interaction:
+    """``clean`` (what the user's hooks left) with the timing ``recorded`` had."""
+    response = dataclasses.replace(clean.response, timing=recorded.response.timing)
+    return dataclasses.replace(clean, response=response)
 
 
 def _text(raw: bytes) -> str | None:

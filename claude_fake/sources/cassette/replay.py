@@ -3,7 +3,8 @@
 A recorded stream answers a stream request event for event, and a JSON request with the Message
 the stream builds; a recorded Message answers a stream request through ``render``. Errors replay
 with their status, envelope and retry headers. Replay is instant by default: ``retry-after`` waits
-become ``retry-after-ms: 1``.
+become ``retry-after-ms: 1``. Each answer carries the timing its cassette recorded
+(``latency.TimedResponse``), for the ``recorded`` latency profile to pace it by.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from claude_fake.latency import TimedResponse
 from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse, content_text
 from claude_fake.sources.cassette import format as fmt
 from claude_fake.wire import render, sse
@@ -79,24 +81,26 @@ def _json(
     recorded_id = body.get("request_id") if isinstance(body, dict) else None
     if isinstance(recorded_id, str) and recorded_id:
         request_id = recorded_id  # the recorded answer, its request id included
-    return FakeResponse(
+    return TimedResponse(
         status=status,
         headers=headers(rec.headers, request_id, JSON_TYPE, status, instant=instant),
         body=render.message_json(body),
         source=AnsweredBy.REPLAYED,
         payload=body,
+        timing=rec.timing,
     )
 
 
 def _stream(
     rec: fmt.RecordedResponse, chunks: list[bytes], message: Any, request_id: str, instant: bool
 ) -> FakeResponse:
-    return FakeResponse(
+    return TimedResponse(
         status=rec.status,
         headers=headers(rec.headers, request_id, SSE_TYPE, rec.status, instant=instant),
         chunks=chunks,
         source=AnsweredBy.REPLAYED,
         payload=message,
+        timing=rec.timing,
     )
 
 
@@ -123,12 +127,13 @@ def respond(
             return _stream(rec, render.message_events(body), body, request_id, instant)
         return _json(rec, body, rec.status, request_id, instant)
     content_type = rec.headers.get("content-type", "text/plain; charset=utf-8")
-    return FakeResponse(
+    return TimedResponse(
         status=rec.status,
         headers=headers(rec.headers, request_id, content_type, rec.status, instant=instant),
         body=(rec.text or "").encode(),
         source=AnsweredBy.REPLAYED,
         payload=rec.text,
+        timing=rec.timing,
     )
 
 

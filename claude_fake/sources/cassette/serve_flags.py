@@ -42,6 +42,15 @@ FLAGS: tuple[tuple[str, dict[str, Any]], ...] = (
         },
     ),
     (
+        "--allow-playback-repeats",
+        {
+            "action": "store_true",
+            "help": "let a recorded interaction answer again once every one its request matches "
+            "has played, round and round (vcrpy's allow_playback_repeats; for load runs over a "
+            "cassette; default: each answers once)",
+        },
+    ),
+    (
         "--filter-header",
         {
             "action": "append",
@@ -89,6 +98,7 @@ def settings(args: argparse.Namespace) -> dict[str, Any]:
         "filter_headers": tuple(args.filter_headers),
         "filter_query": tuple(args.filter_query),
         "filter_body": tuple(args.filter_body),
+        "allow_playback_repeats": args.allow_playback_repeats,
     }
     if args.cassette:
         path = shlex.quote(str(args.cassette))

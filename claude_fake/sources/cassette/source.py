@@ -7,8 +7,11 @@ did not exist at start, else like ``none``; ``new_episodes``: replay matches, re
 ``rewrite``: start from an empty cassette, record everything, overwrite the file.
 
 Each recorded interaction answers once per session, in recorded order; a request that matches
-only interactions already played is a miss (vcrpy's ``allow_playback_repeats=False``). Only
-interactions loaded from the file are replayed; those recorded in this session are not.
+only interactions already played is a miss (vcrpy's ``allow_playback_repeats=False``). With
+``allow_playback_repeats=True`` (``--allow-playback-repeats``) such a request is answered again:
+by the interactions it matches, in recorded order, round and round (vcrpy's replays the first
+match every time; a load run sees every recorded answer this way). Only interactions loaded from
+the file are replayed; those recorded in this session are not.
 
 A live request is cleaned as a recorded one was (keys scrubbed, the user's filters and
 ``before_record_request`` hook applied) before it is matched, and normalised by the matching
@@ -55,6 +58,7 @@ class CassetteSource:
         replay_timing: ReplayTiming | str = ReplayTiming.INSTANT,
         retest_command: str | None = None,
         api_key: str | None = None,
+        allow_playback_repeats: bool = False,
     ) -> None:
         self.path = Path(path)
         self.record_mode = parse_record_mode(record_mode)
@@ -73,6 +77,8 @@ class CassetteSource:
         for position, found in enumerate(self._shapes):
             self._index.setdefault(found.key, []).append(position)
         self._played: set[int] = set()
+        self.allow_playback_repeats = allow_playback_repeats
+        self._rounds: dict[tuple[match.Key, frozenset[str] | None], int] = {}  # repeats so far
         self._lock = threading.Lock()
         self.replayed = self.misses = 0
         self._recording: Recording | None = None
@@ -109,6 +115,7 @@ class CassetteSource:
             normalizer=profile.make(config.match_profile, config.normalizers),
             hooks=hooks,
             retest_command=config.retest_command,
+            allow_playback_repeats=config.allow_playback_repeats,
         )
 
     @property
@@ -166,13 +173,24 @@ class CassetteSource:
         return dataclasses.replace(found, betas=betas)
 
     def _take(self, sent: match.Shape) -> int | None:
-        for position in self._index.get(sent.key, ()):
+        positions = self._index.get(sent.key, ())
+        for position in positions:
             if position not in self._played and match.betas_match(
                 sent.betas, self._shapes[position].betas
             ):
                 self._played.add(position)
                 return position
-        return None
+        return self._again(sent, positions) if self.allow_playback_repeats else None
+
+    def _again(self, sent: match.Shape, positions: Sequence[int]) -> int | None:
+        """With repeats allowed, once every match has played: the next of them, round and round."""
+        fits = [p for p in positions if match.betas_match(sent.betas, self._shapes[p].betas)]
+        if not fits:
+            return None
+        turn = (sent.key, sent.betas)
+        count = self._rounds.get(turn, 0)
+        self._rounds[turn] = count + 1
+        return fits[count % len(fits)]
 
     # -- answering -------------------------------------------------------------------------
     @property

@@ -96,6 +96,15 @@ class LoadedCassette:
     def __len__(self) -> int:
         return len(self._raw)
 
+    @property
+    def timed(self) -> int:
+        """How many interactions say when their answer came (``timing``)."""
+        return sum(
+            1
+            for item in self._raw
+            if isinstance(item.get("response"), dict) and "timing" in item["response"]
+        )
+
     def interaction(self, index: int) -> fmt.Interaction:
         """The index-th interaction, its response parsed now if it was not yet."""
         found = self._parsed.get(index)

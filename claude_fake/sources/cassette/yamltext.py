@@ -83,7 +83,12 @@ def _str(dumper: Any, value: str) -> Any:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
+def _flow(dumper: Any, value: fmt.Flow) -> Any:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=True)
+
+
 ReadableDumper.add_representer(str, _str)
+ReadableDumper.add_representer(fmt.Flow, _flow)
 
 
 def _expanded_nodes(text: str) -> int:
