@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: schemas serve test lint type suite node-deps examples wheel bench record clean node-test compat coverage
+.PHONY: schemas serve test lint type suite node-deps examples wheel bench record clean node-test compat coverage sdk-suite
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -83,6 +83,13 @@ compat-$(NEWEST_SDK2): .venv-sdk-$(NEWEST_SDK2)/.installed
 	.venv-sdk-$(NEWEST_SDK2)/bin/pytest -q -p no:cacheprovider --noconftest tests/compat
 	.venv-sdk-$(NEWEST_SDK2)/bin/pytest -q -p no:cacheprovider -p no:randomly tests/integration \
 	    --ignore=tests/integration/test_cassette_files.py  # pytester runs that match 2.12's error text
+
+# The SDK's own tests/api_resources against `claude-fake serve --validate lenient`, for the pinned
+# SDK and the newest: its sdist and test dependencies come from PyPI (kept in /tmp between runs).
+# Not part of `make test`: it needs the network once and runs ~18 000 tests.
+sdk-suite: $(STAMP) .venv-sdk-$(NEWEST_SDK2)/.installed
+	$(BIN)/python scripts/sdk_suite.py --python $(BIN)/python
+	$(BIN)/python scripts/sdk_suite.py --python .venv-sdk-$(NEWEST_SDK2)/bin/python
 
 .SECONDARY:
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claude_fake.api import held, routes
-from claude_fake.config import FakeConfig
+from claude_fake.api import held, routes, sdk_surface
+from claude_fake.config import FakeConfig, ValidateMode
 from claude_fake.errors import CassetteMismatch, ClaudeFakeError, UnusedScript
 from claude_fake.model import AnsweredBy, FakeRequest, FakeResponse
 from claude_fake.sources import chain
@@ -27,7 +27,7 @@ def answer(
     """The request as admitted (its body parsed) and its answer; raises ClaudeFakeError."""
     found = routes.route(request.method, request.path)
     if found is None:
-        return request, routes.not_found(request, request_id)
+        return request, _unknown(request, request_id, config)
     if found == "method":
         return request, routes.method_not_allowed(request, request_id)
     assert isinstance(found, tuple)
@@ -49,6 +49,23 @@ def answer(
         return chain.decide(call, fault_source, rest)
 
     return held.answer(holder, request, endpoint, request_id, decide, config.validate)
+
+
+def _unknown(request: FakeRequest, request_id: str, config: FakeConfig) -> FakeResponse:
+    """404 for a path the fake does not serve; in lenient mode, when the installed SDK calls it,
+    the placeholder the SDK's own mock server answers (``api.sdk_surface``)."""
+    if config.validate is not ValidateMode.LENIENT:
+        return routes.not_found(request, request_id)
+    refused = gate.admit_headers(
+        request,
+        "sdk",
+        request_id,
+        mode=ValidateMode.LENIENT,
+        require_api_key=config.require_api_key,
+    )
+    if refused is not None:
+        return refused
+    return sdk_surface.answer(request, request_id) or routes.not_found(request, request_id)
 
 
 def unexpected(request: FakeRequest, exc: Exception) -> ClaudeFakeError:

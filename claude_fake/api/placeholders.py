@@ -4,7 +4,8 @@ the right shape that carries the id asked for, instead of the 404 the API gives.
 ``tests/api_resources`` suite runs against ``claude-fake serve --validate lenient``.
 
 Only the generator's own 404s for an unknown id are replaced: a scripted fault, a cassette's
-answer and every other error stay as they are."""
+answer and every other error stay as they are. The endpoints the fake does not serve at all
+(agents, sessions, skills, ...) are answered in lenient mode by ``api.sdk_surface``."""
 
 from __future__ import annotations
 

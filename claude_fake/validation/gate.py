@@ -54,6 +54,26 @@ def admit(
     return request, None if violation is None else _refusal(violation, request_id)
 
 
+def admit_headers(
+    request: FakeRequest,
+    endpoint: str,
+    request_id: str,
+    *,
+    mode: ValidateMode,
+    require_api_key: str | None,
+) -> FakeResponse | None:
+    """The API's error answer when the headers alone are refused (size, key, version): for an
+    endpoint whose body the fake does not read."""
+    violation = validate.validate_headers(
+        request.headers,
+        body_size=len(request.raw),
+        endpoint=endpoint,
+        require_api_key=require_api_key,
+        mode=mode,
+    )
+    return None if violation is None else _refusal(violation, request_id)
+
+
 def _body_violation(
     request: FakeRequest, endpoint: str, mode: ValidateMode, models: Collection[str] | None
 ) -> validate.Violation | None:
