@@ -21,6 +21,7 @@ import os
 import threading
 import time
 from collections import Counter, deque
+from collections.abc import Mapping
 from typing import Any
 
 from claude_fake.model import NO_PLAN, AnsweredBy, FakeRequest, FakeResponse, StreamPlan
@@ -83,11 +84,12 @@ class _Entry:
 
 
 # A packed entry: (id, method, path, query, headers, raw, body, response, source's value,
-# root_path, provider, sent, then the outcome's values), headers and JSON as bytes: strings,
-# numbers and bytes only (a plan's values aside), so the collector stops tracking it at its first
-# pass.
+# root_path, provider, sent, then the outcome's values), headers as one string, JSON as bytes:
+# strings, numbers and bytes only (a plan's values aside), so the collector stops tracking it at
+# its first pass.
 Packed = tuple[Any, ...]
 _NONE = b""  # a packed None (no JSON text is empty)
+_FROM_RAW = b"\x00"  # a packed body that is ``raw`` parsed, parsed again when read (no JSON)
 _OUTCOME = 12  # where the outcome's values start
 # Made once: ``json.dumps`` with options builds an encoder on every call, four per request here.
 _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
@@ -109,15 +111,36 @@ def _unpack_json(packed: Any) -> Any:
     return None if packed == _NONE else json.loads(packed)
 
 
+def _pack_headers(headers: Mapping[str, str]) -> Any:
+    """Names and values in one NUL-joined string (no header holds a NUL); JSON bytes if one
+    does."""
+    flat = [part for pair in headers.items() for part in pair]
+    joined = "\x00".join(flat)
+    if joined.count("\x00") != max(len(flat) - 1, 0):
+        return _pack_json(dict(headers))
+    return joined
+
+
+def _unpack_headers(packed: Any) -> dict[str, str]:
+    if not isinstance(packed, str):
+        return _unpack_json(packed)  # type: ignore[no-any-return]
+    parts = packed.split("\x00") if packed else []
+    return dict(zip(parts[::2], parts[1::2], strict=True))
+
+
 def _pack(request: FakeRequest, response: FakeResponse, seconds: float | None) -> Packed:
-    """A packed entry without its id."""
+    """A packed entry without its id. The headers go as one string; a body parsed from ``raw``
+    as it came (not a thread's whole conversation) is parsed from ``raw`` again when read, not
+    written out twice."""
+    body = request.body
+    from_raw = request.sent is None and bool(request.raw) and isinstance(body, dict | list)
     return (
         request.method,
         request.path,
         request.query,
-        _pack_json(request.headers if isinstance(request.headers, dict) else dict(request.headers)),
+        _pack_headers(request.headers),
         request.raw,
-        _pack_json(request.body),
+        _FROM_RAW if from_raw else _pack_json(body),
         _pack_json(response.payload),
         response.source.value,
         request.root_path,
@@ -136,9 +159,9 @@ def _unpack(packed: Packed) -> FakeRequest:
         method=method,
         path=path,
         query=query,
-        headers=_unpack_json(headers),
+        headers=_unpack_headers(headers),
         raw=raw,
-        body=_unpack_json(body),
+        body=json.loads(raw) if body == _FROM_RAW else _unpack_json(body),
         response=_unpack_json(response),
         source=AnsweredBy(source),
         root_path=root,

@@ -160,3 +160,36 @@ def test_a_page_builds_only_the_slice_read() -> None:
     assert [entry_id for entry_id, _ in page.part(3, 5)] == [9, 10]
     assert page.items is page.items  # built once
     assert page.part(3, 5) == page.items[3:5]
+
+
+def test_a_bounded_journal_gives_back_headers_and_bodies_as_they_were_logged() -> None:
+    journal = Journal(5)
+    raw = b'{"model": "m", "messages": [{"role": "user", "content": "hi"}]}'
+    plain = FakeRequest(
+        method="POST",
+        path="/v1/messages",
+        raw=raw,
+        body={"model": "m", "messages": [{"role": "user", "content": "hi"}]},
+        headers={"x-api-key": "k", "anthropic-beta": "a, b"},
+    )
+    expanded = {
+        "model": "m",
+        "messages": [{"role": "user", "content": "earlier"}, {"role": "user", "content": "hi"}],
+    }
+    threaded = FakeRequest(
+        method="POST",
+        path="/v1/messages",
+        raw=raw,
+        body=expanded,
+        sent={"model": "m"},
+        headers={"odd": "a\x00b"},
+    )
+    empty = FakeRequest(method="GET", path="/v1/models", headers={})
+    for request in (plain, threaded, empty):
+        journal.add(request, FakeResponse(status=200, headers={}, payload={}))
+    kept = journal.records()
+    assert [(r.headers, r.body, r.sent) for r in kept] == [
+        (plain.headers, plain.body, None),
+        (threaded.headers, expanded, {"model": "m"}),  # a thread's whole conversation, not raw
+        ({}, None, None),
+    ]
