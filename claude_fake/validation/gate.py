@@ -36,13 +36,7 @@ def admit(
     ``models``: ids known beyond the catalogue; in strict mode a body naming another model is
     refused as the API refuses it. None skips the model check (a cassette answers: a recording
     made with a model since retired still replays)."""
-    violation = validate.validate_headers(
-        request.headers,
-        body_size=len(request.raw),
-        endpoint=endpoint,
-        require_api_key=require_api_key,
-        mode=mode,
-    )
+    violation = _header_violation(request, endpoint, mode, require_api_key)
     json_body = request.method in WITH_BODY and request.raw and endpoint not in NOT_JSON
     if violation is None and json_body:
         body = jsonbody.parse(request.raw)
@@ -64,14 +58,20 @@ def admit_headers(
 ) -> FakeResponse | None:
     """The API's error answer when the headers alone are refused (size, key, version): for an
     endpoint whose body the fake does not read."""
-    violation = validate.validate_headers(
+    violation = _header_violation(request, endpoint, mode, require_api_key)
+    return None if violation is None else _refusal(violation, request_id)
+
+
+def _header_violation(
+    request: FakeRequest, endpoint: str, mode: ValidateMode, require_api_key: str | None
+) -> validate.Violation | None:
+    return validate.validate_headers(
         request.headers,
         body_size=len(request.raw),
         endpoint=endpoint,
         require_api_key=require_api_key,
         mode=mode,
     )
-    return None if violation is None else _refusal(violation, request_id)
 
 
 def _body_violation(
