@@ -206,6 +206,16 @@ class Disconnect:
 DISCONNECT = Disconnect()
 
 
+def body_cut(response: FakeResponse) -> bytes | None:
+    """The part of a JSON body that a scripted drop lets through, measured on the body as it is
+    finally sent (a provider's face may have translated it since the fault was planned): at
+    least its last byte missing. None when the body goes whole."""
+    cut = response.plan.cut_after
+    if cut is None or response.chunks is not None:
+        return None
+    return response.body[: max(0, min(cut, len(response.body) - 1))]
+
+
 def pace(response: FakeResponse) -> Iterable[bytes | float | Disconnect]:
     """The chunks of a streamed response with its plan applied: bytes, a drop, and floats: the
     time (seconds after the stream started) the bytes that follow are due. Every wait is counted

@@ -53,11 +53,16 @@ def _asked(headers: Any) -> float | None:
     return None
 
 
+def _cut(response: FakeResponse) -> bool:
+    """Whether a scripted drop cuts the answer part-way (a stream's events, a JSON body)."""
+    return response.plan.disconnect and response.plan.cut_after is not None
+
+
 def _seen(request: FakeRequest, response: FakeResponse, attempt: int) -> _Seen:
-    status = 0 if response.dropped else response.status
+    status = 0 if response.dropped or _cut(response) else response.status
     headers = response.headers
     told_not = headers.get("x-should-retry") == "false" or (
-        status < 500 and status not in RETRIED_STATUSES
+        400 <= status < 500 and status not in RETRIED_STATUSES
     )
     return _Seen(
         at=time.monotonic(),
@@ -66,7 +71,7 @@ def _seen(request: FakeRequest, response: FakeResponse, attempt: int) -> _Seen:
         attempt=attempt,
         status=status,
         asked=_asked(headers),
-        told_not=told_not and status >= 400,
+        told_not=told_not,
     )
 
 
@@ -79,7 +84,9 @@ class Tracker:
 
     def note(self, request: FakeRequest, response: FakeResponse) -> None:
         """Note ``response`` when it is a fault, or ``request`` when it is a retry."""
-        fault = response.source is AnsweredBy.FAULT and (response.dropped or response.status >= 400)
+        fault = _cut(response) or (
+            response.source is AnsweredBy.FAULT and (response.dropped or response.status >= 400)
+        )
         count = request.headers.get("x-stainless-retry-count")
         if not fault and (count is None or count == "0"):
             return

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import Executor
 from typing import Any
 
-from claude_fake.model import DISCONNECT, AnsweredBy, FakeResponse, pace
+from claude_fake.model import DISCONNECT, AnsweredBy, FakeResponse, body_cut, pace
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -148,8 +148,9 @@ async def send_response(
     if response.chunks is None:
         headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
-        if response.plan.cut_after is not None:  # a scripted drop part-way through the body
-            await _cut_body(send, response.body[: response.plan.cut_after])
+        part = body_cut(response)
+        if part is not None:  # a scripted drop part-way through the body
+            await _cut_body(send, part)
         await send({"type": "http.response.body", "body": response.body})
         return
     await send({"type": "http.response.start", "status": response.status, "headers": headers})

@@ -14,7 +14,7 @@ from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from claude_fake.model import DISCONNECT, FakeRequest, FakeResponse, pace
+from claude_fake.model import DISCONNECT, FakeRequest, FakeResponse, body_cut, pace
 from claude_fake.wire.http import http_module
 
 if TYPE_CHECKING:
@@ -153,8 +153,9 @@ def transport_classes(http: ModuleType) -> tuple[type, type]:
         headers = list(response.headers.items())
         if response.chunks is not None:
             return http.Response(response.status, headers=headers, stream=stream, request=request)
-        if response.plan.cut_after is not None:  # a scripted drop part-way through the body
-            body = CutBody(response.body[: response.plan.cut_after], len(response.body))
+        part = body_cut(response)
+        if part is not None:  # a scripted drop part-way through the body
+            body = CutBody(part, len(response.body))
             headers.append(("content-length", str(len(response.body))))
             return http.Response(response.status, headers=headers, stream=body, request=request)
         return http.Response(

@@ -202,11 +202,10 @@ def shaped(fault: Fault, response: FakeResponse, request_id: str) -> FakeRespons
     """``response`` shaped by a pacing ``fault`` that ``fits`` it: delayed, cut mid-stream, or
     its JSON body cut after ``after_bytes`` (at least its last byte missing: the plan's
     ``cut_after`` counts bytes when there is no stream), with the fault's ``x-should-retry``."""
-    cut = fault.after_bytes
+    cut = fault.after_bytes  # kept as asked: the face cuts the body it finally sends (body_cut)
     if cut is None:
         plan = stream_plan(fault, request_id)
     else:
-        cut = max(0, min(cut, len(response.body) - 1))
         plan = StreamPlan(first_byte_delay=fault.first_byte_delay, cut_after=cut, disconnect=True)
     if fault.should_retry is None:
         return dataclasses.replace(response, plan=plan)

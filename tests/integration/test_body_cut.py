@@ -5,6 +5,7 @@ in-process and over the loopback server. What each SDK version makes of it (retr
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -157,3 +158,40 @@ def test_bad_body_cuts_over_http(raw: Any, body: dict[str, Any], says: str) -> N
     status, answer = fault(raw, body)
     assert status == 400
     assert says in answer["error"]["message"]
+
+
+def test_a_translated_body_is_cut_short_too(fake: FakeClaude, base_url: str) -> None:
+    """The OpenAI-compatible face translates the answer after the fault is planned: the cut
+    counts on the body that goes out, so even a cut past its end leaves it a byte short."""
+    fake.disconnect(after_bytes=10**6)
+    fake.reply("Paris, as ever.")
+    chat = {"model": "claude-sonnet-4-6", "messages": [{"role": "user", "content": "Hi"}]}
+    got, error = bytearray(), None
+    with (
+        HTTP.Client(base_url=base_url) as client,
+        client.stream("POST", "/v1/chat/completions", json=chat, headers=HEADERS) as response,
+    ):
+        try:
+            for chunk in response.iter_raw():
+                got += chunk
+        except HTTP.RemoteProtocolError as cut:
+            error = cut
+        size = int(response.headers["content-length"])
+    assert response.status_code == 200
+    assert len(got) == size - 1
+    assert str(error).endswith(f"(received {size - 1} bytes, expected {size})")
+
+
+def test_the_resilience_report_counts_a_cut_and_what_the_client_did(fake: FakeClaude) -> None:
+    """A cut body is a fault the client meets: its retry (or not) is in the report, and a retry
+    of an answer that said ``x-should-retry: false`` is one against advice."""
+    fake.disconnect(after_bytes=40, should_retry=False)
+    fake.reply("first")
+    fake.reply("second", optional=True)
+    client = fake.client(max_retries=1)
+    with contextlib.suppress(anthropic.APIConnectionError):  # 2.17 honours the header: stops
+        client.messages.create(**BODY)
+    attempts = [r.attempt for r in fake.requests]
+    [fault] = fake.resilience().faults
+    assert fault.status == 0  # a dropped connection
+    assert fault.outcome == ("retried against advice" if attempts == [0, 1] else "gave up")
