@@ -105,7 +105,20 @@ def _engine(args: argparse.Namespace) -> FakeClaude:
     )
     _script(fake, args.reply, args.replies)
     load_command.script(fake, args)
+    if fake.config.validate.value == "lenient":
+        _warm_sdk_surface()
     return fake
+
+
+def _warm_sdk_surface() -> None:
+    """Read the installed SDK's endpoints now, on a thread of their own: the first request to a
+    path the fake does not serve then finds them ready instead of holding the event loop (and
+    every connection) while the SDK is imported and read."""
+    import threading
+
+    from claude_fake.api import sdk_surface
+
+    threading.Thread(target=sdk_surface.table, name="sdk-surface", daemon=True).start()
 
 
 def _script(fake: FakeClaude, text: str | None, path: str | None) -> None:

@@ -14,6 +14,7 @@ import select
 import subprocess
 import sys
 import tarfile
+import threading
 from pathlib import Path
 
 TEST_DEPS = (
@@ -75,6 +76,8 @@ def run(python: str, tree: Path, venv: Path) -> int:
         if found is None:
             print(f"claude-fake serve did not start: {banner!r}")
             return 2
+        # keep reading what the server writes: a full pipe would stop it mid-suite
+        threading.Thread(target=server.stderr.read, daemon=True).start()
         env = {**os.environ, "TEST_API_BASE_URL": found.group(1)}
         pytest = [str(venv / "bin" / "pytest"), "-q", "-p", "no:cacheprovider", "-n", "2"]
         return subprocess.run([*pytest, "tests/api_resources"], cwd=tree, env=env).returncode

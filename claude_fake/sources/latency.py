@@ -53,8 +53,9 @@ class Pacing:
         self.profile = profile
 
     def reset(self) -> None:
-        """Back to the profile the engine started with."""
+        """Back to the profile the engine started with (an untimed answer is told of again)."""
         self.profile = self.initial
+        self._warned = False
 
     def apply(self, response: FakeResponse, request_id: str) -> FakeResponse:
         """``response`` with the profile's waits in its plan (unchanged when nothing applies)."""
