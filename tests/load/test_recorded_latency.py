@@ -278,6 +278,7 @@ def test_post_latency_takes_recorded(fake: FakeClaude, base_url: str) -> None:
 
 
 def test_a_generated_answer_under_the_recorded_profile_comes_at_once() -> None:
+    FakeClaude().client().messages.create(**_ask("hello"))  # the generator's first load, untimed
     fake = FakeClaude(latency=Latency(recorded=True))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
