@@ -13,30 +13,29 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from claude_fake.model import FakeRequest, FakeResponse
-from claude_fake.providers import aws, eventstream
+from claude_fake.providers import aws, bedrock_stream, eventstream
 from claude_fake.providers.base import (
     COUNT_TOKENS_PATH,
     MESSAGES_PATH,
-    Event,
     Translation,
     carried,
     error_parts,
     json_answer,
     json_body,
-    map_stream,
     messages_request,
 )
 from claude_fake.wire.jsontext import compact
 
 NAME = "bedrock"
-PATH = re.compile(r"/model/(?P<model>.+)/(?P<op>invoke|invoke-with-response-stream|count-tokens)$")
+OPERATIONS = frozenset(("invoke", "invoke-with-response-stream", "count-tokens"))
+_VERSION_SUFFIX = re.compile(r"-v\d+(:\d+)?$")
 ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
 # API error type -> (Bedrock exception, its HTTP status), from the bedrock-runtime error shapes.
 ERRORS: Mapping[str, tuple[str, int]] = {
@@ -50,14 +49,6 @@ ERRORS: Mapping[str, tuple[str, int]] = {
     "rate_limit_error": ("ThrottlingException", 429),
     "api_error": ("InternalServerException", 500),
     "overloaded_error": ("ServiceUnavailableException", 503),
-}
-# API error type -> the ResponseStream member an error mid-stream arrives as.
-STREAM_ERRORS: Mapping[str, str] = {
-    "invalid_request_error": "validationException",
-    "rate_limit_error": "throttlingException",
-    "api_error": "internalServerException",
-    "overloaded_error": "serviceUnavailableException",
-    "timeout_error": "modelTimeoutException",
 }
 MALFORMED = "Malformed input request, please reformat your input and try again."
 NO_VERSION = (
@@ -76,42 +67,61 @@ def first_party_model(model_id: str) -> str:
     (``us.anthropic.claude-sonnet-4-5-20250929-v1:0`` -> ``claude-sonnet-4-5-20250929``)."""
     name = model_id.rsplit("/", 1)[-1]
     name = name.split("anthropic.", 1)[-1]
-    return re.sub(r"-v\d+(:\d+)?$", "", name)
+    return _VERSION_SUFFIX.sub("", name)
+
+
+@lru_cache(maxsize=256)
+def route(path: str) -> tuple[str, str] | None:
+    """(first-party model, operation) of a Bedrock path, ``.../model/{id}/{operation}``; None
+    for another path. The id runs from the first ``/model/`` to the last slash (an ARN has its
+    own). Remembered: a client asks for the same few paths again and again."""
+    start, end = path.find("/model/"), path.rfind("/")
+    operation = path[end + 1 :]
+    if start < 0 or end <= start + 7 or operation not in OPERATIONS:
+        return None
+    return first_party_model(path[start + 7 : end]), operation
 
 
 def translate(request: FakeRequest) -> Translation | FakeResponse | None:
     """The Messages form of a Bedrock request; None when the path is not Bedrock's."""
-    found = PATH.search(request.path)
+    found = route(request.path)
     if found is None or request.method != "POST":
         return None
+    model, operation = found
+    counting = operation == "count-tokens"
     body = json_body(request.raw)
-    if found["op"] == "count-tokens":
+    if counting:
         body = _count_tokens_body(body)
     if not isinstance(body, dict):
         return _error(400, "ValidationException", MALFORMED)
     version = body.pop("anthropic_version", None)
     if not isinstance(version, str) or not version:
         return _error(400, "ValidationException", NO_VERSION)
-    headers = {
-        "anthropic-version": VERSIONS.get(version, version),
-        **aws.signed(request)[1],
-    }
+    headers = _headers(request, version, body)
+    body = {"model": model, **body}
+    if counting:
+        body = {k: v for k, v in body.items() if k not in NOT_COUNTED}
+    else:
+        body["stream"] = operation == "invoke-with-response-stream"
+    path = COUNT_TOKENS_PATH if counting else MESSAGES_PATH
+    drop = ("authorization",) if "x-api-key" in headers else ()
+    out = messages_request(request, provider=NAME, path=path, body=body, headers=headers, drop=drop)
+    return Translation(out, lambda response: _answer(response, counting=counting))
+
+
+def _headers(request: FakeRequest, version: str, body: dict[str, Any]) -> dict[str, str]:
+    """The Messages headers of a Bedrock request: its version, its betas and user profile (taken
+    out of ``body``), and a SigV4 access key id as its API key."""
+    headers = {"anthropic-version": VERSIONS.get(version, version)}
+    if request.headers.get("authorization", "").startswith("AWS4-"):
+        headers.update(aws.signed(request)[1])
     betas = body.pop("anthropic_beta", None)
     if isinstance(betas, list):
         headers["anthropic-beta"] = ",".join(str(b) for b in betas)
     profile = body.pop("user_profile_id", None)
     if isinstance(profile, str):
         headers["anthropic-user-profile-id"] = profile
-    body = {"model": first_party_model(found["model"]), **body}
-    if found["op"] == "count-tokens":
-        body = {k: v for k, v in body.items() if k not in NOT_COUNTED}
-    else:
-        body["stream"] = found["op"] == "invoke-with-response-stream"
-    path = COUNT_TOKENS_PATH if found["op"] == "count-tokens" else MESSAGES_PATH
-    drop = ("authorization",) if "x-api-key" in headers else ()
-    out = messages_request(request, provider=NAME, path=path, body=body, headers=headers, drop=drop)
-    counting = found["op"] == "count-tokens"
-    return Translation(out, lambda response: _answer(response, counting=counting))
+    return headers
 
 
 def _count_tokens_body(body: Any) -> Any:
@@ -143,7 +153,8 @@ def _answer(response: FakeResponse, *, counting: bool) -> FakeResponse:
         name, status = ERRORS.get(error[0]) or _other_error(response.status)
         wrapped = _error(status, name, error[1], carried(response))
         return json_answer(response, status, wrapped.payload, wrapped.headers)
-    headers = _success_headers(response)
+    usage = bedrock_stream.usage_of(response.payload)
+    headers = _success_headers(response, usage)
     if counting:
         payload = response.payload if isinstance(response.payload, dict) else {}
         return json_answer(response, 200, {"inputTokens": payload.get("input_tokens", 0)}, headers)
@@ -151,21 +162,14 @@ def _answer(response: FakeResponse, *, counting: bool) -> FakeResponse:
         return replace(response, headers={**headers, "content-type": "application/json"})
     headers["content-type"] = eventstream.CONTENT_TYPE
     headers["x-amzn-bedrock-content-type"] = "application/json"
-    usage = _usage(response.payload)
-    return map_stream(response, lambda events: _frames(events, usage), headers)
+    return bedrock_stream.streamed(response, headers, usage)
 
 
 def _other_error(status: int) -> tuple[str, int]:
     return ("InternalServerException", 500) if status >= 500 else ("ValidationException", status)
 
 
-def _usage(payload: Any) -> Mapping[str, Any]:
-    usage = payload.get("usage") if isinstance(payload, dict) else None
-    return usage if isinstance(usage, dict) else {}
-
-
-def _success_headers(response: FakeResponse) -> dict[str, str]:
-    usage = _usage(response.payload)
+def _success_headers(response: FakeResponse, usage: Mapping[str, Any]) -> dict[str, str]:
     headers = carried(response)
     headers["x-amzn-requestid"] = headers.get("request-id", "")
     headers["x-amzn-bedrock-invocation-latency"] = "0"
@@ -173,31 +177,3 @@ def _success_headers(response: FakeResponse) -> dict[str, str]:
         headers["x-amzn-bedrock-input-token-count"] = str(usage.get("input_tokens", 0))
         headers["x-amzn-bedrock-output-token-count"] = str(usage.get("output_tokens", 0))
     return headers
-
-
-def _frames(events: list[Event], usage: Mapping[str, Any]) -> bytes:
-    if len(events) == 1 and events[0][0] not in ("error", "message_stop"):
-        return eventstream.chunk(events[0][1])  # the common case: one plain event
-    out = b""
-    for name, data in events:
-        if name == "error":
-            error = json.loads(data).get("error", {})
-            kind = STREAM_ERRORS.get(error.get("type"), "modelStreamErrorException")
-            out += eventstream.exception(kind, str(error.get("message", "")))
-        elif name == "message_stop":
-            out += eventstream.chunk(_with_metrics(data, usage))
-        else:
-            out += eventstream.chunk(data)
-    return out
-
-
-def _with_metrics(data: bytes, usage: Mapping[str, Any]) -> bytes:
-    """``message_stop`` as Bedrock ends a stream: with ``amazon-bedrock-invocationMetrics``."""
-    metrics = {
-        "inputTokenCount": usage.get("input_tokens", 0),
-        "outputTokenCount": usage.get("output_tokens", 0),
-        "invocationLatency": 0,
-        "firstByteLatency": 0,
-    }
-    head = data.rstrip()[:-1].rstrip()  # the event object without its closing brace
-    return head + b',"amazon-bedrock-invocationMetrics":' + compact(metrics).encode() + b"}"

