@@ -23,6 +23,12 @@ ASK: dict[str, Any] = {
     "messages": [{"role": "user", "content": "What is the weather in Paris?"}],
 }
 GOOGLE = "/v1/projects/p/locations/global/workspaces/wrkspc_test/invoke"
+BEDROCK_BODY = {
+    "anthropic_version": "bedrock-2023-05-31",
+    "max_tokens": 100,
+    "messages": ASK["messages"],
+}
+BEDROCK_MODEL_ID = f"us.anthropic.{MODEL}-v1:0"
 
 
 def server_options(provider: str, url: str) -> tuple[str, dict[str, Any]]:

@@ -5,46 +5,25 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import anthropic
-import boto3
 import httpx2
 import pytest
-from botocore.config import Config
 from botocore.eventstream import EventStreamBuffer
-from provider_clients import ASK, MODEL, provider_client
+from provider_clients import ASK, BEDROCK_BODY, BEDROCK_MODEL_ID, MODEL, provider_client
 
 from claude_fake import FakeClaude
 from claude_fake.providers import base, bedrock, bedrock_stream
 
-BODY = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 100, "messages": ASK["messages"]}
-MODEL_ID = f"us.anthropic.{MODEL}-v1:0"
 TEXT = "One answer, streamed on both paths, event for event, with a few words in it."
-
-
-@pytest.fixture
-def runtime(fake: FakeClaude) -> Iterator[Any]:
-    """boto3's bedrock-runtime client on the fake's server, with placeholder keys."""
-    with fake.serve() as url:
-        client = boto3.client(
-            "bedrock-runtime",
-            region_name="us-east-1",
-            endpoint_url=url,
-            aws_access_key_id="AKIDTEST",
-            aws_secret_access_key="secret",
-            config=Config(retries={"total_max_attempts": 1}),
-        )
-        yield client
-        client.close()
 
 
 def test_the_bedrock_stream_carries_the_messages_streams_events(
     fake: FakeClaude, runtime: Any
 ) -> None:
     fake.reply(TEXT, times=2)
-    messages_body = {k: v for k, v in BODY.items() if k != "anthropic_version"}
+    messages_body = {k: v for k, v in BEDROCK_BODY.items() if k != "anthropic_version"}
     headers = {"anthropic-version": "2023-06-01", "x-api-key": "sk-ant-test"}
     with fake.serve() as url:
         sse = httpx2.post(
@@ -54,7 +33,9 @@ def test_the_bedrock_stream_carries_the_messages_streams_events(
         ).text
     expected = [json.loads(line[6:]) for line in sse.splitlines() if line.startswith("data: ")]
 
-    answer = runtime.invoke_model_with_response_stream(modelId=MODEL_ID, body=json.dumps(BODY))
+    answer = runtime.invoke_model_with_response_stream(
+        modelId=BEDROCK_MODEL_ID, body=json.dumps(BEDROCK_BODY)
+    )
     events = [json.loads(part["chunk"]["bytes"]) for part in answer["body"]]
 
     metrics = events[-1].pop("amazon-bedrock-invocationMetrics")
@@ -101,11 +82,13 @@ def test_an_error_event_in_the_chunks_is_an_exception_message() -> None:
 
 
 def test_a_lone_surrogate_is_refused_as_the_messages_api_refuses_it(fake: FakeClaude) -> None:
-    raw = json.dumps({**BODY, "messages": [{"role": "user", "content": "a\ud800"}]}).encode()
+    raw = json.dumps(
+        {**BEDROCK_BODY, "messages": [{"role": "user", "content": "a\ud800"}]}
+    ).encode()
     assert b"\\ud800" in raw  # the escape, as a client's JSON encoder writes it
 
     with fake.serve() as url:
-        answer = httpx2.post(f"{url}/model/{MODEL_ID}/invoke", content=raw)
+        answer = httpx2.post(f"{url}/model/{BEDROCK_MODEL_ID}/invoke", content=raw)
 
     assert answer.status_code == 400
     assert answer.headers["x-amzn-errortype"].startswith("ValidationException:")
@@ -127,16 +110,19 @@ def test_the_bedrock_client_streams_with_strict_validation(fake: FakeClaude) -> 
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        (f"/model/{MODEL_ID}/invoke", (MODEL, "invoke")),
-        (f"/model/{MODEL_ID}/invoke-with-response-stream", (MODEL, "invoke-with-response-stream")),
-        (f"/model/{MODEL_ID}/count-tokens", (MODEL, "count-tokens")),
+        (f"/model/{BEDROCK_MODEL_ID}/invoke", (MODEL, "invoke")),
+        (
+            f"/model/{BEDROCK_MODEL_ID}/invoke-with-response-stream",
+            (MODEL, "invoke-with-response-stream"),
+        ),
+        (f"/model/{BEDROCK_MODEL_ID}/count-tokens", (MODEL, "count-tokens")),
         (
             "/model/arn:aws:bedrock:us-east-1:1:inference-profile/"
             "us.anthropic.claude-sonnet-4-6-v1:0/invoke",
             ("claude-sonnet-4-6", "invoke"),
         ),
         ("/model//invoke", None),
-        (f"/model/{MODEL_ID}/converse", None),
+        (f"/model/{BEDROCK_MODEL_ID}/converse", None),
         ("/v1/messages", None),
     ],
 )

@@ -6,37 +6,15 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import httpx2
 import pytest
-from botocore.config import Config
 from botocore.eventstream import EventStreamBuffer
-from provider_clients import ASK, MODEL
+from provider_clients import BEDROCK_BODY, BEDROCK_MODEL_ID, MODEL
 
 from claude_fake import FakeClaude
 from claude_fake.providers import bedrock, eventstream, vertex
-
-BODY = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 100, "messages": ASK["messages"]}
-MODEL_ID = f"us.anthropic.{MODEL}-v1:0"
-
-
-@pytest.fixture
-def runtime(fake: FakeClaude) -> Iterator[Any]:
-    """boto3's bedrock-runtime client on the fake's server, with placeholder keys."""
-    with fake.serve() as url:
-        client = boto3.client(
-            "bedrock-runtime",
-            region_name="us-east-1",
-            endpoint_url=url,
-            aws_access_key_id="AKIDTEST",
-            aws_secret_access_key="secret",
-            config=Config(retries={"total_max_attempts": 1}),
-        )
-        yield client
-        client.close()
 
 
 def test_frames_decode_with_botocore() -> None:
@@ -91,7 +69,7 @@ def test_vertex_model_ids() -> None:
 def test_boto3_invoke_model(fake: FakeClaude, runtime: Any) -> None:
     fake.reply("Hello through boto3.")
 
-    answer = runtime.invoke_model(modelId=MODEL_ID, body=json.dumps(BODY))
+    answer = runtime.invoke_model(modelId=BEDROCK_MODEL_ID, body=json.dumps(BEDROCK_BODY))
 
     message = json.loads(answer["body"].read())
     assert message["content"][0]["text"] == "Hello through boto3."
@@ -104,7 +82,9 @@ def test_boto3_invoke_model(fake: FakeClaude, runtime: Any) -> None:
 def test_boto3_response_stream(fake: FakeClaude, runtime: Any) -> None:
     fake.reply("Streamed through boto3.")
 
-    answer = runtime.invoke_model_with_response_stream(modelId=MODEL_ID, body=json.dumps(BODY))
+    answer = runtime.invoke_model_with_response_stream(
+        modelId=BEDROCK_MODEL_ID, body=json.dumps(BEDROCK_BODY)
+    )
 
     events = [json.loads(part["chunk"]["bytes"]) for part in answer["body"]]
     text = "".join(e["delta"].get("text", "") for e in events if e["type"] == "content_block_delta")
@@ -115,7 +95,7 @@ def test_boto3_response_stream(fake: FakeClaude, runtime: Any) -> None:
 
 def test_boto3_count_tokens(fake: FakeClaude, runtime: Any) -> None:
     counted = runtime.count_tokens(
-        modelId=MODEL_ID, input={"invokeModel": {"body": json.dumps(BODY).encode()}}
+        modelId=BEDROCK_MODEL_ID, input={"invokeModel": {"body": json.dumps(BEDROCK_BODY).encode()}}
     )
 
     assert counted["inputTokens"] > 0
@@ -126,7 +106,7 @@ def test_boto3_sees_bedrocks_exceptions(fake: FakeClaude, runtime: Any) -> None:
     fake.fail(429)
 
     with pytest.raises(runtime.exceptions.ThrottlingException):
-        runtime.invoke_model(modelId=MODEL_ID, body=json.dumps(BODY))
+        runtime.invoke_model(modelId=BEDROCK_MODEL_ID, body=json.dumps(BEDROCK_BODY))
 
 
 def test_boto3_stream_exception(fake: FakeClaude, runtime: Any) -> None:
@@ -134,7 +114,9 @@ def test_boto3_stream_exception(fake: FakeClaude, runtime: Any) -> None:
     fake.fail("overloaded_error", after_events=3)
     from botocore.exceptions import EventStreamError
 
-    answer = runtime.invoke_model_with_response_stream(modelId=MODEL_ID, body=json.dumps(BODY))
+    answer = runtime.invoke_model_with_response_stream(
+        modelId=BEDROCK_MODEL_ID, body=json.dumps(BEDROCK_BODY)
+    )
     with pytest.raises(EventStreamError, match="serviceUnavailableException"):
         list(answer["body"])
     answer["body"].close()
@@ -143,7 +125,7 @@ def test_boto3_stream_exception(fake: FakeClaude, runtime: Any) -> None:
 def test_bedrock_refuses_a_body_without_anthropic_version(fake: FakeClaude) -> None:
     with fake.serve() as url:
         answer = httpx2.post(
-            f"{url}/model/{MODEL_ID}/invoke", json={"max_tokens": 5, "messages": []}
+            f"{url}/model/{BEDROCK_MODEL_ID}/invoke", json={"max_tokens": 5, "messages": []}
         )
 
     assert answer.status_code == 400
@@ -155,7 +137,9 @@ def test_vertex_quota_errors_come_in_googles_envelope(fake: FakeClaude) -> None:
     fake.fail(429)
     path = f"/v1/projects/p/locations/us-east5/publishers/anthropic/models/{MODEL}:rawPredict"
     with fake.serve() as url:
-        answer = httpx2.post(url + path, json={**BODY, "anthropic_version": "vertex-2023-10-16"})
+        answer = httpx2.post(
+            url + path, json={**BEDROCK_BODY, "anthropic_version": "vertex-2023-10-16"}
+        )
 
     assert answer.status_code == 429
     assert answer.json()["error"]["status"] == "RESOURCE_EXHAUSTED"
