@@ -6,6 +6,7 @@ from another process hits both sides alike; a ratio is the median of the per-rou
 
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import statistics
@@ -70,3 +71,18 @@ def emit(figures: list[Figure], as_json: bool) -> None:
         shown = "n/a" if value is None else f"{value:,.3f}"
         extra = f"  ({item['ratio']:.2f}x)" if item.get("ratio") is not None else ""
         sys.stdout.write(f"{item['label']:<62} {shown:>12} {item['unit']}{extra}\n")
+
+
+def ratio_script(
+    doc: str, figures: Callable[[int], list[Figure]], target: float, rounds: int
+) -> int:
+    """``main()`` of a script whose last figure is a ratio judged against ``target``: its flags
+    (``--rounds``, ``--json`` for the runner, ``--check``), the figures, the exit code."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=rounds)
+    parser.add_argument("--json", action="store_true", help="one JSON line for the runner")
+    parser.add_argument("--check", action="store_true", help=f"exit 1 when the ratio > {target}")
+    args = parser.parse_args()
+    results = figures(args.rounds)
+    emit(results, args.json)
+    return 1 if args.check and results[-1]["value"] > target else 0

@@ -13,7 +13,6 @@ Run alone: ``.venv/bin/python benchmarks/bench_stateful.py`` (``--json`` for the
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _payloads as P
-from _timing import Figure, emit, figure, interleaved, median, ratio
+from _timing import Figure, figure, interleaved, median, ratio, ratio_script
 
 from claude_fake import FakeClaude
 from claude_fake.config import ValidateMode
@@ -144,14 +143,7 @@ def figures(rounds: int) -> list[Figure]:
 
 def main() -> int:
     """Run the benchmark and print its figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--json", action="store_true", help="one JSON line for the runner")
-    parser.add_argument("--check", action="store_true", help=f"exit 1 when the ratio > {TARGET}")
-    args = parser.parse_args()
-    results = figures(args.rounds)
-    emit(results, args.json)
-    return 1 if args.check and results[-1]["value"] > TARGET else 0
+    return ratio_script(__doc__ or "", figures, TARGET, rounds=15)
 
 
 if __name__ == "__main__":
