@@ -253,7 +253,11 @@ def _block_file_ids(block: Any) -> Iterator[tuple[str, str]]:
 
 
 def check(store: FileStore, request: FakeRequest, request_id: str) -> FakeResponse | None:
-    """The API's answer to a request whose ``file_id`` names no file held, or one expired."""
+    """The API's answer to a request whose ``file_id`` names no file held, or one expired.
+    A body whose text has no ``file_id`` at all (a thread's whole conversation aside) is not
+    walked: a long conversation costs nothing here."""
+    if request.raw and request.sent is None and b"file_id" not in request.raw:
+        return None
     now = store.now()
     for _kind, file_id in file_ids(request.body):
         found = store.get(file_id)
