@@ -258,6 +258,19 @@ def _pertest(figs: Figures) -> list[Verdict]:
                 "set-up + call + teardown - an empty test's, 200 of each",
             )
         )
+    floor = _value(figs, "pertest.floor")
+    shown = "n/a" if floor is None else f"{floor:.2f} ms"
+    basis = "a fixture with an SDK client on MockTransport + one create: below it, none can go"
+    alone = _verdict("per test, the SDK alone", floor, 0.0, shown, basis)
+    out.append({**alone, "limit": None, "pass": None, "info": True})
+    for kind in ("generated", "scripted"):
+        out.append(
+            _info(
+                f"per test ({kind}) / the SDK alone",
+                _value(figs, f"pertest.{kind}", "ratio"),
+                "same run, same pytest, interleaved",
+            )
+        )
     return out
 
 

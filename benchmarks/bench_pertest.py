@@ -1,9 +1,12 @@
 """What a test that uses the plugin costs, as pytest sees it: set-up + call + teardown of tiny tests
 (``claude_client`` and one ``messages.create``) against as many empty tests, in one pytest run.
 
-Three kinds of test are interleaved in one file (empty, generated, scripted), so a burst of load
-from another process hits all alike; pytest's own report durations (set-up, call and teardown
-phases) are summed per test. The figure is (tiny - empty) / tests, per test, in milliseconds.
+Four kinds of test are interleaved in one file (empty, generated, scripted, floor), so a burst of
+load from another process hits all alike; pytest's own report durations (set-up, call and
+teardown phases) are summed per test. The figure is (tiny - empty) / tests, per test, in
+milliseconds. The floor is what the SDK itself costs in a test: a fixture yielding an
+``anthropic.Anthropic`` on ``httpx2.MockTransport`` that returns the fake's canned bytes, and one
+create; no in-process fake can cost a test less.
 Run alone: ``.venv/bin/python benchmarks/bench_pertest.py``.
 """
 
@@ -16,16 +19,27 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _timing import Figure, emit, figure, median
 
 PLUGIN = "claude_fake.pytest_plugin"
-KINDS = ("empty", "generated", "scripted")
+KINDS = ("empty", "generated", "scripted", "floor")
+FAKES = ("generated", "scripted")
 WARM = 5
 TESTS = """
+import json
+from pathlib import Path
+
+import anthropic
 import pytest
+
+from claude_fake.wire.http import http_module
+
+HTTP = http_module()
+CANNED = json.loads((Path(__file__).parent / "canned.json").read_text())
 
 ARGS = {"model": "claude-sonnet-4-6", "max_tokens": 64,
         "messages": [{"role": "user", "content": "Hello"}]}
@@ -45,6 +59,20 @@ def test_generated(n, claude_client):
 def test_scripted(n, claude_fake, claude_client):
     claude_fake.reply("Hi there!")
     claude_client.messages.create(**ARGS)
+
+
+@pytest.fixture
+def floor_client():
+    body, headers = CANNED["body"].encode(), CANNED["headers"]
+    answer = lambda request: HTTP.Response(200, headers=headers, content=body)
+    transport = HTTP.MockTransport(answer)
+    with anthropic.Anthropic(api_key="k", http_client=HTTP.Client(transport=transport)) as client:
+        yield client
+
+
+@pytest.mark.parametrize("n", range(%(count)d))
+def test_floor(n, floor_client):
+    floor_client.messages.create(**ARGS)
 """
 CONFTEST = """
 import json, os
@@ -87,27 +115,64 @@ def one_run(folder: Path, count: int) -> dict[str, float]:
     return {kind: sum(durations[kind][WARM:]) / (count - WARM) for kind in KINDS}
 
 
+def _canned() -> dict[str, Any]:
+    """The headers and body the fake answers the tests' request with (the floor's answer)."""
+    from claude_fake import FakeClaude
+    from claude_fake.model import FakeRequest
+
+    fake = FakeClaude(seed=0)
+    fake.reply("Hi there!")
+    args = {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 64,
+        "messages": [{"role": "user", "content": "Hello"}],
+    }
+    headers = {
+        "anthropic-version": "2023-06-01",
+        "x-api-key": "k",
+        "content-type": "application/json",
+    }
+    raw = json.dumps(args).encode()
+    answer = fake.handle(FakeRequest(method="POST", path="/v1/messages", headers=headers, raw=raw))
+    return {"headers": dict(answer.headers), "body": answer.body.decode()}
+
+
 def pertest_figures(rounds: int, count: int) -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "test_tiny.py").write_text(TESTS % {"count": count})
         (folder / "conftest.py").write_text(CONFTEST)
+        (folder / "canned.json").write_text(json.dumps(_canned()))
         runs = [one_run(folder, count) for _ in range(rounds)]
     added = {kind: median([run[kind] - run["empty"] for run in runs]) * 1e3 for kind in KINDS[1:]}
     empty = median([run["empty"] for run in runs]) * 1e3
+    over = {
+        kind: median([(run[kind] - run["empty"]) / (run["floor"] - run["empty"]) for run in runs])
+        for kind in FAKES
+    }
     return [
         figure("pertest.empty", empty, "ms", "pytest: an empty test (set-up + call + teardown)"),
+        figure(
+            "pertest.floor",
+            added["floor"],
+            "ms",
+            "per-test cost of the SDK alone: client fixture + one create (MockTransport)",
+        ),
         figure(
             "pertest.generated",
             added["generated"],
             "ms",
             "per-test cost: claude_client + one create (generator)",
+            ratio=over["generated"],
+            ratio_of="the SDK alone in a test",
         ),
         figure(
             "pertest.scripted",
             added["scripted"],
             "ms",
             "per-test cost: reply() + claude_client + one create",
+            ratio=over["scripted"],
+            ratio_of="the SDK alone in a test",
         ),
     ]
 

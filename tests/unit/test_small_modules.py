@@ -172,13 +172,15 @@ def test_a_scripted_text_answer_imports_neither_the_sdk_nor_faker() -> None:
     assert out.stdout.strip() == "[]"
 
 
-@pytest.mark.parametrize("seed", [0, 1, 12345])
-def test_the_generator_words_are_faker_en_us_words(seed: int) -> None:
+@pytest.mark.parametrize("seed", [0, 1, 12345, 2**64 - 1])
+def test_the_generator_words_are_faker_en_us_sentences(seed: int) -> None:
     from faker import Faker
 
     from claude_fake.sources.generator.drafter import Drafter
 
-    (random, lorem), theirs = Drafter(0).words(), Faker("en_US")
-    random.seed_instance(seed)
+    ours, theirs = Drafter(0).words(), Faker("en_US")
+    ours.seed(seed)
     theirs.seed_instance(seed)
-    assert [lorem.sentence(n) for n in (3, 8, 20)] == [theirs.sentence(n) for n in (3, 8, 20)]
+    sizes = [0, 1, 2, 3, 6, 8, 20, 24, 40, 1, 1, 2]  # one word: choice(); more: choices()
+    assert [ours.sentence(n) for n in sizes] == [theirs.sentence(n) for n in sizes]
+    assert ours.random.random() == theirs.random.random()  # the same draws used, no more
