@@ -11,8 +11,6 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from functools import cache
-from itertools import chain
-from operator import itemgetter
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,7 +23,6 @@ if TYPE_CHECKING:
 DROPPED = "peer closed connection without sending complete message body (incomplete chunked read)"
 CUT = DROPPED.replace("incomplete chunked read", "received {} bytes, expected {}")  # h11's words
 NO_RESPONSE = "Server disconnected without sending a response."
-_NAME_VALUE = itemgetter(1, 2)  # of httpx's (raw name, lower-cased name, value) entries
 
 
 class Handler(Protocol):
@@ -70,13 +67,9 @@ def _header_dict(headers: Any) -> dict[str, str]:
     if not isinstance(entries, list):
         return dict(headers.items())
     encoding = headers.encoding
-    # every name and value in one decode, then one split: no per-header Python call
-    flat = b"\x00".join(chain.from_iterable(map(_NAME_VALUE, entries)))
-    parts = flat.decode(encoding).split("\x00")
-    if len(parts) == 2 * len(entries):  # no header holds a NUL (h11 refuses one anyway)
-        out = dict(zip(parts[::2], parts[1::2], strict=True))
-        if len(out) == len(entries):
-            return out
+    out = {key.decode(encoding): value.decode(encoding) for _, key, value in entries}
+    if len(out) == len(entries):
+        return out
     out = {}  # a name sent twice: its values comma-joined, in order
     for _, key, value in entries:
         name, text = key.decode(encoding), value.decode(encoding)
