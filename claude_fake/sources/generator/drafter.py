@@ -16,8 +16,8 @@ class Words:
     """``Faker("en_US").sentence(n)`` after ``seed_instance(seed)``, word for word, without
     Faker's layers: the same draws from a ``random.Random`` seeded the same way, from the same
     word list (Faker's ``randomize_nb_elements``, then ``random_choices``: ``choice`` for one
-    word, ``choices`` for more). A Faker Generator and its provider cost every test's first
-    answer some 10 us to set up and each sentence three times as much."""
+    word, ``choices`` for more). Through Faker, a sentence of 24 words costs three times as
+    much (8.8 against 3.3 us)."""
 
     def __init__(self) -> None:
         from faker.providers.lorem.en_US import Provider
