@@ -191,10 +191,12 @@ def test_a_miss_shows_where_long_prompts_part_and_the_hint_of_the_face(tmp_path:
         ask(strict(fake), "hi", system=prompt.format("ALPHA"))
         fake.close()
     replay = FakeClaude(cassette=str(cassette))
-    with replay.serve() as base_url:
-        client = anthropic.Anthropic(base_url=base_url, api_key="sk-ant-x", max_retries=0)
-        with pytest.raises(anthropic.InternalServerError) as caught:
-            ask(client, "hi", system=prompt.format("OMEGA"))
+    with (
+        replay.serve() as base_url,
+        anthropic.Anthropic(base_url=base_url, api_key="sk-ant-x", max_retries=0) as client,
+        pytest.raises(anthropic.InternalServerError) as caught,
+    ):
+        ask(client, "hi", system=prompt.format("OMEGA"))
     message = caught.value.body["error"]["message"]  # type: ignore[index]
     assert "$.system (from character 162 of 186 recorded, 186 sent: " in message
     assert "'…careful assistant. The code word is ALPHA. Answer in French.' recorded" in message

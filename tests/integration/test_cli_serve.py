@@ -69,26 +69,29 @@ def served(tmp_path: Path) -> Iterator[str]:
 
 
 def test_serve_answers_its_command_line_script(served: str) -> None:
-    client = anthropic.Anthropic(
+    with anthropic.Anthropic(
         base_url=served, api_key="k", max_retries=0, _strict_response_validation=True
-    )
+    ) as client:
 
-    def ask(text: str) -> str:
-        message = client.messages.create(
-            model="claude-sonnet-4-6", max_tokens=64, messages=[{"role": "user", "content": text}]
-        )
-        block = message.content[0]
-        assert block.type == "text"
-        return block.text
+        def ask(text: str) -> str:
+            message = client.messages.create(
+                model="claude-sonnet-4-6",
+                max_tokens=64,
+                messages=[{"role": "user", "content": text}],
+            )
+            block = message.content[0]
+            assert block.type == "text"
+            return block.text
 
-    assert [ask("hi"), ask("the weather?"), ask("and now"), ask("weather again")] == [
-        "first",
-        "about the weather",
-        "always this",
-        "about the weather",
-    ]
-    httpx2.post(f"{served}/_fake/reset").raise_for_status()
-    assert ask("after reset") not in ("first", "always this")  # reset forgets them: the generator
+        assert [ask("hi"), ask("the weather?"), ask("and now"), ask("weather again")] == [
+            "first",
+            "about the weather",
+            "always this",
+            "about the weather",
+        ]
+        httpx2.post(f"{served}/_fake/reset").raise_for_status()
+        # reset forgets them: the generator answers
+        assert ask("after reset") not in ("first", "always this")
 
 
 @pytest.mark.parametrize(
@@ -211,10 +214,14 @@ def test_quiet_by_default_and_one_line_per_request_when_asked() -> None:
         proc.terminate()
         rest = proc.communicate(timeout=10)[1]
     assert "/_fake/health" not in rest
-    with serving("--log-requests") as (url, proc):
-        client = anthropic.Anthropic(base_url=url, api_key="k", max_retries=0)
+    with (
+        serving("--log-requests") as (url, proc),
+        anthropic.Anthropic(base_url=url, api_key="k", max_retries=0) as client,
+    ):
         client.messages.create(
-            model="claude-sonnet-4-6", max_tokens=8, messages=[{"role": "user", "content": "hi"}]
+            model="claude-sonnet-4-6",
+            max_tokens=8,
+            messages=[{"role": "user", "content": "hi"}],
         )
         httpx2.get(f"{url}/_fake/requests?after=0&limit=5")
         httpx2.get(f"{url}/_fake/health", headers={"host": "elsewhere.example"})
@@ -244,8 +251,10 @@ def test_allow_host_and_the_key_over_the_command_line() -> None:
 
 
 def test_journal_size_over_the_command_line() -> None:
-    with serving("--journal-size", "3") as (url, _):
-        client = anthropic.Anthropic(base_url=url, api_key="k", max_retries=0)
+    with (
+        serving("--journal-size", "3") as (url, _),
+        anthropic.Anthropic(base_url=url, api_key="k", max_retries=0) as client,
+    ):
         for n in range(5):
             client.messages.create(
                 model="claude-sonnet-4-6",
@@ -266,14 +275,16 @@ def test_idle_sockets_under_a_256_descriptor_limit_do_not_stop_real_requests() -
             for _ in range(300):
                 idle.append(socket.create_connection((host, int(port)), timeout=5))
             time.sleep(0.2)
-            client = anthropic.Anthropic(base_url=url, api_key="k", max_retries=0, timeout=10)
-            for n in range(3):
-                message = client.messages.create(
-                    model="claude-sonnet-4-6",
-                    max_tokens=8,
-                    messages=[{"role": "user", "content": f"real {n}"}],
-                )
-                assert message.content
+            with anthropic.Anthropic(
+                base_url=url, api_key="k", max_retries=0, timeout=10
+            ) as client:
+                for n in range(3):
+                    message = client.messages.create(
+                        model="claude-sonnet-4-6",
+                        max_tokens=8,
+                        messages=[{"role": "user", "content": f"real {n}"}],
+                    )
+                    assert message.content
         finally:
             for sock in idle:
                 sock.close()

@@ -168,10 +168,10 @@ def test_the_http_scripting_api_takes_the_endpoint(base_url: str) -> None:
         f"{base_url}/_fake/faults", json={"status": 529, "endpoint": "count_tokens"}
     )
     assert answer.status_code == 201, answer.text
-    client = anthropic.Anthropic(base_url=base_url, api_key="sk-ant-x", max_retries=2)
-    assert client.messages.count_tokens(model=MODEL, messages=MESSAGES).input_tokens > 0
-    seen = httpx2.get(f"{base_url}/_fake/requests").json()
-    assert [(r["path"], r["source"]) for r in seen] == [
-        ("/v1/messages/count_tokens", "fault"),
-        ("/v1/messages/count_tokens", "generated"),
-    ]
+    with anthropic.Anthropic(base_url=base_url, api_key="sk-ant-x", max_retries=2) as client:
+        assert client.messages.count_tokens(model=MODEL, messages=MESSAGES).input_tokens > 0
+        seen = httpx2.get(f"{base_url}/_fake/requests").json()
+        assert [(r["path"], r["source"]) for r in seen] == [
+            ("/v1/messages/count_tokens", "fault"),
+            ("/v1/messages/count_tokens", "generated"),
+        ]

@@ -117,8 +117,10 @@ def test_recording_through_the_server_times_the_events_it_passes_on(tmp_path: Pa
     cassette = tmp_path / "c.yaml"
     with _upstream() as url:
         recorder = FakeClaude(cassette=str(cassette), record_mode="once", upstream=url)
-        with recorder.serve() as served:
-            client = anthropic.Anthropic(base_url=served, api_key="k", max_retries=0)
+        with (
+            recorder.serve() as served,
+            anthropic.Anthropic(base_url=served, api_key="k", max_retries=0) as client,
+        ):
             _timed_stream(client, "stream one")
         recorder.close()
     first, _ = _stream_times(_recorded(cassette)[0])

@@ -61,14 +61,14 @@ def test_the_names_it_answers_to(url: str, host: str) -> None:
 
 def test_the_sdk_through_an_allowed_name(fake: FakeClaude, url: str) -> None:
     port = url.rsplit(":", 1)[1]
-    client = anthropic.Anthropic(
+    with anthropic.Anthropic(
         base_url=url,
         api_key="sk-ant-test",
         default_headers={"host": f"fake.internal:{port}"},
         _strict_response_validation=True,
-    )
-    assert client.messages.create(**ASK).model == MODEL  # type: ignore[call-overload]
-    assert fake.requests[0].headers["host"] == f"fake.internal:{port}"
+    ) as client:
+        assert client.messages.create(**ASK).model == MODEL  # type: ignore[call-overload]
+        assert fake.requests[0].headers["host"] == f"fake.internal:{port}"
 
 
 @pytest.mark.parametrize(("method", "path"), PATHS)
@@ -171,8 +171,10 @@ def test_an_engine_that_requires_a_key_guards_its_scripting_api_too() -> None:
         assert httpx2.get(f"{url}/_fake/requests").status_code == 401
         ok = httpx2.get(f"{url}/_fake/requests", headers={"x-api-key": "sk-ant-engine-key"})
         assert ok.status_code == 200
-        client = anthropic.Anthropic(base_url=url, api_key="sk-ant-engine-key", max_retries=0)
-        assert client.messages.create(**ASK).model == MODEL  # type: ignore[call-overload]
+        with anthropic.Anthropic(
+            base_url=url, api_key="sk-ant-engine-key", max_retries=0
+        ) as client:
+            assert client.messages.create(**ASK).model == MODEL  # type: ignore[call-overload]
 
 
 def test_a_cross_site_post_is_never_forwarded_upstream(tmp_path: Path) -> None:

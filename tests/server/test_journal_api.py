@@ -23,8 +23,10 @@ def _ask(client: anthropic.Anthropic, text: str) -> None:
 @pytest.fixture
 def bounded() -> Iterator[tuple[FakeClaude, str]]:
     fake = FakeClaude(journal_size=5)
-    with served(fake) as url:
-        client = anthropic.Anthropic(base_url=url, api_key="sk-ant-test", max_retries=0)
+    with (
+        served(fake) as url,
+        anthropic.Anthropic(base_url=url, api_key="sk-ant-test", max_retries=0) as client,
+    ):
         for n in range(12):
             _ask(client, f"question {n}")
         yield fake, url
@@ -75,8 +77,10 @@ def test_bad_paging_says_how_to_page(
 
 def test_journal_size_zero_keeps_none_but_counts() -> None:
     fake = FakeClaude(journal_size=0)
-    with served(fake) as url:
-        client = anthropic.Anthropic(base_url=url, api_key="sk-ant-test")
+    with (
+        served(fake) as url,
+        anthropic.Anthropic(base_url=url, api_key="sk-ant-test") as client,
+    ):
         _ask(client, "hi")
         assert httpx2.get(f"{url}/_fake/requests").json() == []
         page = httpx2.get(f"{url}/_fake/requests?after=0").json()
@@ -91,13 +95,17 @@ def test_reset_restarts_ids_and_the_dropped_count(bounded: tuple[FakeClaude, str
 
 
 def test_keys_are_redacted_in_queries_bodies_and_headers(fake: FakeClaude) -> None:
-    with served(fake) as url:
-        client = anthropic.Anthropic(
+    with (
+        served(fake) as url,
+        anthropic.Anthropic(
             base_url=url, api_key=SECRET, default_headers={"x-note": f"key={SECRET}"}
-        )
+        ) as client,
+    ):
         client.models.list(extra_query={"token": SECRET})
         client.messages.create(
-            model=MODEL, max_tokens=8, messages=[{"role": "user", "content": f"my key {SECRET}"}]
+            model=MODEL,
+            max_tokens=8,
+            messages=[{"role": "user", "content": f"my key {SECRET}"}],
         )
         for query in ("", "?after=0"):
             text = httpx2.get(f"{url}/_fake/requests{query}").text
@@ -117,8 +125,10 @@ def test_keys_are_redacted_in_what_an_upstream_answered(tmp_path: Path) -> None:
         recorder = FakeClaude(
             cassette=str(tmp_path / "c.yaml"), record_mode="all", upstream=upstream_url
         )
-        with served(recorder) as url:
-            client = anthropic.Anthropic(base_url=url, api_key="sk-ant-test")
+        with (
+            served(recorder) as url,
+            anthropic.Anthropic(base_url=url, api_key="sk-ant-test") as client,
+        ):
             client.messages.create(**ASK)  # type: ignore[call-overload]
             text = httpx2.get(f"{url}/_fake/requests").text
         recorder.close()
@@ -152,8 +162,10 @@ def test_keys_are_redacted_in_the_request_log(
 
 
 def test_a_long_journal_comes_in_slices_and_parses_whole(fake: FakeClaude) -> None:
-    with served(fake) as url:
-        client = anthropic.Anthropic(base_url=url, api_key="sk-ant-test", max_retries=0)
+    with (
+        served(fake) as url,
+        anthropic.Anthropic(base_url=url, api_key="sk-ant-test", max_retries=0) as client,
+    ):
         for n in range(130):
             client.models.retrieve("claude-sonnet-4-6", extra_query={"n": str(n), "k": SECRET})
         listed = httpx2.get(f"{url}/_fake/requests")
@@ -177,8 +189,10 @@ def test_a_bounded_journal_shows_what_an_unbounded_one_shows() -> None:
     kept, whole = FakeClaude(seed=4, journal_size=500), FakeClaude(seed=4)
     answers = []
     for fake in (kept, whole):
-        with served(fake) as url:
-            client = anthropic.Anthropic(base_url=url, api_key="sk-ant-test", max_retries=0)
+        with (
+            served(fake) as url,
+            anthropic.Anthropic(base_url=url, api_key="sk-ant-test", max_retries=0) as client,
+        ):
             for n in range(60):
                 _ask(client, f"question {n} é ☃")
                 with client.messages.stream(**ASK) as stream:  # type: ignore[call-overload]

@@ -68,12 +68,14 @@ def test_a_body_over_the_limit_is_refused_from_its_content_length(
 
 def test_the_sdk_gets_its_413(fake: FakeClaude) -> None:
     huge = "x" * (32 * MB)
-    with served(fake) as url:
-        client = anthropic.Anthropic(base_url=url, api_key="sk-ant-test", max_retries=0)
-        with pytest.raises(anthropic.APIStatusError) as caught:
-            client.messages.create(
-                model=MODEL, max_tokens=5, messages=[{"role": "user", "content": huge}]
-            )
+    with (
+        served(fake) as url,
+        anthropic.Anthropic(base_url=url, api_key="sk-ant-test", max_retries=0) as client,
+        pytest.raises(anthropic.APIStatusError) as caught,
+    ):
+        client.messages.create(
+            model=MODEL, max_tokens=5, messages=[{"role": "user", "content": huge}]
+        )
     assert caught.value.status_code == 413
     assert caught.value.type == "request_too_large"  # type: ignore[attr-defined]
     assert fake.requests == []
@@ -123,9 +125,9 @@ def test_a_slow_body_times_out_unanswered(fake: FakeClaude) -> None:
         assert closed_by_server(sock)
         assert fake.requests == []
         assert len(fake.unused()) == 1  # the scripted reply is still there for a real request
-        client = anthropic.Anthropic(base_url=url, api_key="sk-ant-test")
-        message = client.messages.create(**ASK)  # type: ignore[call-overload]
-        assert message.content[0].text == "for a real request"
+        with anthropic.Anthropic(base_url=url, api_key="sk-ant-test") as client:
+            message = client.messages.create(**ASK)  # type: ignore[call-overload]
+            assert message.content[0].text == "for a real request"
 
 
 def test_slow_headers_are_closed(fake: FakeClaude) -> None:
@@ -200,12 +202,12 @@ def test_slow_sockets_do_not_starve_real_requests(fake: FakeClaude) -> None:
                 sock = _connect(url)
                 sock.sendall(b"POST /v1/messages HTTP/1.1\r\nhost: 127.0.0.1\r\nx-a: ")
                 slow.append(sock)
-            client = anthropic.Anthropic(base_url=url, api_key="sk-ant-test", max_retries=0)
-            started = time.monotonic()
-            for _ in range(5):
-                assert client.messages.create(**ASK).model == MODEL  # type: ignore[call-overload]
-            assert time.monotonic() - started < 5
-            assert sum(closed_by_server(s) for s in slow[:100]) >= 90  # the oldest were closed
+            with anthropic.Anthropic(base_url=url, api_key="sk-ant-test", max_retries=0) as client:
+                started = time.monotonic()
+                for _ in range(5):
+                    assert client.messages.create(**ASK).model == MODEL  # type: ignore[call-overload]
+                assert time.monotonic() - started < 5
+                assert sum(closed_by_server(s) for s in slow[:100]) >= 90  # the oldest were closed
         finally:
             for sock in slow:
                 sock.close()
