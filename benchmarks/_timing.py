@@ -73,6 +73,15 @@ def emit(figures: list[Figure], as_json: bool) -> None:
         sys.stdout.write(f"{item['label']:<62} {shown:>12} {item['unit']}{extra}\n")
 
 
+def runner_parser(doc: str, quick: str = "fewer rounds (a smoke run)") -> argparse.ArgumentParser:
+    """The flags every figure script shares: ``--json`` (one line for ``run.py``) and ``--quick``
+    (``quick`` says what it makes smaller); a script adds its own before parsing."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--json", action="store_true", help="one JSON line for benchmarks/run.py")
+    parser.add_argument("--quick", action="store_true", help=quick)
+    return parser
+
+
 def ratio_script(
     doc: str, figures: Callable[[int], list[Figure]], target: float, rounds: int
 ) -> int:

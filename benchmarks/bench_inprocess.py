@@ -7,7 +7,6 @@ answers, so the two sides differ only by what the fake does. Run alone:
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Callable
@@ -19,7 +18,7 @@ import anthropic
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _payloads as P
-from _timing import Figure, emit, figure, interleaved, median, ratio
+from _timing import Figure, emit, figure, interleaved, median, ratio, runner_parser
 
 from claude_fake import FakeClaude
 from claude_fake.config import ValidateMode
@@ -197,9 +196,7 @@ def validation_figures(rounds: int) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json", action="store_true", help="one JSON line for benchmarks/run.py")
-    parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
+    parser = runner_parser(__doc__)
     args = parser.parse_args(argv)
     scale = 4 if args.quick else 1
     figures = create_figures(40 // scale) + stream_figures(16 // scale)

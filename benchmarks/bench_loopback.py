@@ -11,7 +11,6 @@ Run alone: ``.venv/bin/python benchmarks/bench_loopback.py`` (peers come from ``
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import hashlib
 import json
@@ -30,7 +29,7 @@ import _payloads as P
 import _servers as S
 import _targets
 import peers
-from _timing import Figure, emit, figure, interleaved, median, ratio
+from _timing import Figure, emit, figure, interleaved, median, ratio, runner_parser
 from bench_inprocess import consume
 
 OURS = "claude-fake"
@@ -254,9 +253,7 @@ def speed_figures(found: list[Target], workdir: Path, rounds: int) -> list[Figur
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json", action="store_true", help="one JSON line for benchmarks/run.py")
-    parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
+    parser = runner_parser(__doc__)
     parser.add_argument("--no-peers", action="store_true", help="skip the peers")
     args = parser.parse_args(argv)
     with_peers = not args.no_peers and peers.STAMP.exists()

@@ -6,7 +6,6 @@ Run alone: ``.venv/bin/python benchmarks/bench_memory.py``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -15,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _servers as S
-from _timing import Figure, emit, figure
+from _timing import Figure, emit, figure, runner_parser
 
 SIZE = 10_000
 
@@ -79,9 +78,7 @@ def memory_figures(size: int) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json", action="store_true", help="one JSON line for benchmarks/run.py")
-    parser.add_argument("--quick", action="store_true", help="a smaller cassette (smoke run)")
+    parser = runner_parser(__doc__, quick="a smaller cassette (smoke run)")
     args = parser.parse_args(argv)
     emit(memory_figures(1_000 if args.quick else SIZE), args.json)
     return 0

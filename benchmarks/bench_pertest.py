@@ -12,7 +12,6 @@ Run alone: ``.venv/bin/python benchmarks/bench_pertest.py``.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -23,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import Figure, emit, figure, median
+from _timing import Figure, emit, figure, median, runner_parser
 
 PLUGIN = "claude_fake.pytest_plugin"
 KINDS = ("empty", "generated", "scripted", "floor")
@@ -178,9 +177,7 @@ def pertest_figures(rounds: int, count: int) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json", action="store_true", help="one JSON line for benchmarks/run.py")
-    parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
+    parser = runner_parser(__doc__)
     args = parser.parse_args(argv)
     emit(pertest_figures(2 if args.quick else 5, 200), args.json)
     return 0

@@ -9,7 +9,6 @@ Run alone: ``.venv/bin/python benchmarks/bench_server.py``.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import statistics
@@ -25,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _payloads as P
 import _servers as S
-from _timing import Figure, emit, figure, interleaved, median, ratio
+from _timing import Figure, emit, figure, interleaved, median, ratio, runner_parser
 from bench_inprocess import consume, scripted
 
 CONCURRENT = 64
@@ -127,9 +126,7 @@ def concurrency_figures(streams: int = CONCURRENT) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json", action="store_true", help="one JSON line for benchmarks/run.py")
-    parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
+    parser = runner_parser(__doc__)
     args = parser.parse_args(argv)
     figures = serve_figures(8 if args.quick else 24)
     figures += concurrency_figures(16 if args.quick else CONCURRENT)

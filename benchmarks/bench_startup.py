@@ -8,7 +8,6 @@ Run alone: ``.venv/bin/python benchmarks/bench_startup.py``.
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import Figure, emit, figure, median
+from _timing import Figure, emit, figure, median, runner_parser
 
 PLUGIN = "claude_fake.pytest_plugin"
 
@@ -67,9 +66,7 @@ def plugin_figures(rounds: int) -> list[Figure]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--json", action="store_true", help="one JSON line for benchmarks/run.py")
-    parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
+    parser = runner_parser(__doc__)
     args = parser.parse_args(argv)
     emit(plugin_figures(4 if args.quick else 10), args.json)
     return 0
