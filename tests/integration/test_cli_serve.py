@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-import resource
-import select
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import anthropic
 import httpx2
 import pytest
+from serve_helpers import serving
 
 from claude_fake import cli
 
@@ -132,36 +130,6 @@ def test_missing_replies_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 
 # -- a server safe to leave running and to expose --------------------------------------------
-
-
-@contextmanager
-def serving(*flags: str, nofile: int | None = None) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """``claude-fake serve --port 0 FLAGS`` in its own process; yields the URL its banner shows."""
-
-    def limit() -> None:
-        if nofile is not None:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
-
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "claude_fake.cli", "serve", "--port", "0", *flags],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=limit,
-    )
-    try:
-        assert proc.stderr is not None
-        ready, _, _ = select.select([proc.stderr], [], [], 30)
-        first = proc.stderr.readline() if ready else ""
-        found = re.fullmatch(r"claude-fake \S+ serving on (http://127\.0\.0\.1:(\d+))\n", first)
-        assert found, f"no banner: {first!r}"
-        assert found.group(2) != "0"
-        yield found.group(1), proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stderr is not None:
-            proc.stderr.close()
 
 
 def _run(*argv: str) -> subprocess.CompletedProcess[str]:
