@@ -10,6 +10,7 @@ from pathlib import Path
 
 import anthropic
 import pytest
+from cassette_text import cassette_yaml
 from serve_helpers import serving
 
 from claude_fake import FakeClaude
@@ -27,41 +28,10 @@ def _ask(client: anthropic.Anthropic) -> str:
     return message.content[0].text
 
 
-def _interaction(answer: str) -> str:
-    return f"""\
-- request:
-    method: POST
-    uri: https://api.anthropic.com/v1/messages
-    headers:
-      content-type: [application/json]
-    json:
-      max_tokens: 64
-      messages:
-      - role: user
-        content: {QUESTION}
-      model: {MODEL}
-  response:
-    status: {{code: 200, message: OK}}
-    headers:
-      content-type: [application/json]
-    json:
-      id: msg_01XFDUDYJgAACzvnptvVoY{answer[:2]}
-      type: message
-      role: assistant
-      model: {MODEL}
-      content:
-      - type: text
-        text: {answer}
-      stop_reason: end_turn
-      stop_sequence: null
-      usage: {{input_tokens: 14, output_tokens: 7}}
-"""
-
-
 def _cassette(folder: Path, *answers: str) -> Path:
     """A cassette of the same request recorded once per answer, in that order."""
     path = folder / "weather.yaml"
-    path.write_text("version: 1\ninteractions:\n" + "".join(_interaction(a) for a in answers))
+    path.write_text(cassette_yaml(QUESTION, *answers))
     return path
 
 

@@ -43,37 +43,3 @@ def upstream(*replies: str) -> Iterator[str]:
         fake.reply(reply)
     with fake.serve() as url:
         yield url
-
-
-def cassette_yaml(question: str, answer: str) -> str:
-    """A one-interaction cassette in claude-fake's readable form."""
-    return f"""\
-version: 1
-interactions:
-- request:
-    method: POST
-    uri: https://api.anthropic.com/v1/messages
-    headers:
-      content-type: [application/json]
-    json:
-      max_tokens: 64
-      messages:
-      - role: user
-        content: {question}
-      model: {MODEL}
-  response:
-    status: {{code: 200, message: OK}}
-    headers:
-      content-type: [application/json]
-    json:
-      id: msg_01XFDUDYJgAACzvnptvVoYEL
-      type: message
-      role: assistant
-      model: {MODEL}
-      content:
-      - type: text
-        text: {answer}
-      stop_reason: end_turn
-      stop_sequence: null
-      usage: {{input_tokens: 14, output_tokens: 7}}
-"""

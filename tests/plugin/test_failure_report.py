@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from plugin_helpers import ASK, cassette_yaml, ini
+from cassette_text import cassette_yaml
+from plugin_helpers import ASK, ini
 
 import claude_fake
 

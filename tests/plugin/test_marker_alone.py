@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from plugin_helpers import MODEL, cassette_yaml, ini
+from cassette_text import cassette_yaml
+from plugin_helpers import MODEL, ini
 
 from claude_fake import FakeClaude
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from plugin_helpers import ASK, cassette_yaml, ini, upstream
+from cassette_text import cassette_yaml
+from plugin_helpers import ASK, ini, upstream
 
 from claude_fake.sources.cassette.store import cassette_path
 

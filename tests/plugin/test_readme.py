@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 
 import pytest
-from plugin_helpers import cassette_yaml, ini
+from cassette_text import cassette_yaml
+from plugin_helpers import ini
 
 import claude_fake
 from claude_fake import FakeClaude

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from plugin_helpers import ASK, MODEL, cassette_yaml, ini
+from cassette_text import cassette_yaml
+from plugin_helpers import ASK, MODEL, ini
 
 
 def test_one_line_counts_every_source(pytester: pytest.Pytester) -> None:

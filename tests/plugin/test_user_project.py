@@ -19,7 +19,7 @@ import sysconfig
 from pathlib import Path
 
 import pytest
-from plugin_helpers import cassette_yaml
+from cassette_text import cassette_yaml
 
 import claude_fake
 
