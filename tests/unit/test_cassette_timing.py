@@ -8,22 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_cassette_format import MESSAGE
 
 from claude_fake.latency import Timing
 from claude_fake.sources.cassette import format as fmt
 from claude_fake.sources.cassette import store, transcript, yamltext
 from claude_fake.wire import render
 
-MESSAGE: dict[str, Any] = {
-    "id": "msg_01A",
-    "type": "message",
-    "role": "assistant",
-    "model": "claude-sonnet-4-5",
-    "content": [{"type": "text", "text": "Hello!"}],
-    "stop_reason": "end_turn",
-    "stop_sequence": None,
-    "usage": {"input_tokens": 12, "output_tokens": 6},
-}
 EVENTS = tuple(
     (name, data)
     for name, data in (
