@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from functools import cache
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
@@ -147,12 +147,12 @@ def transport_classes(http: ModuleType) -> tuple[type, type]:
             yield self._part
             raise http.RemoteProtocolError(CUT.format(len(self._part), self._size))
 
-    def build(response: FakeResponse, request: Any, stream: Callable[[], Any]) -> Any:
+    def build(response: FakeResponse, request: Any, stream: Any) -> Any:
         if response.dropped:
             raise http.RemoteProtocolError(NO_RESPONSE)
         headers = list(response.headers.items())
         if response.chunks is not None:
-            return http.Response(response.status, headers=headers, stream=stream(), request=request)
+            return http.Response(response.status, headers=headers, stream=stream, request=request)
         part = body_cut(response)
         if part is not None:  # a scripted drop part-way through the body
             body = CutBody(part, len(response.body))
@@ -171,7 +171,7 @@ def transport_classes(http: ModuleType) -> tuple[type, type]:
             limit = _read_timeout(request)
             if response.plan.first_byte_delay and response.chunks is None:
                 wait(response.plan.first_byte_delay, limit)
-            return build(response, request, lambda: SyncStream(response, limit))
+            return build(response, request, SyncStream(response, limit))
 
     class AsyncFakeTransport(http.AsyncBaseTransport):  # type: ignore[name-defined, misc]
         def __init__(self, engine: Handler) -> None:
@@ -182,7 +182,7 @@ def transport_classes(http: ModuleType) -> tuple[type, type]:
             limit = _read_timeout(request)
             if response.plan.first_byte_delay and response.chunks is None:
                 await await_wait(response.plan.first_byte_delay, limit)
-            return build(response, request, lambda: AsyncStream(response, limit))
+            return build(response, request, AsyncStream(response, limit))
 
     return FakeTransport, AsyncFakeTransport
 
