@@ -31,6 +31,7 @@ from claude_fake.errors import ConfigError
 if TYPE_CHECKING:
     from claude_fake.engine import FakeClaude
     from claude_fake.faces.options import ServerOptions
+    from claude_fake.sources.cassette.store import LoadedCassette
 
 IDS_PER_WORKER = 1 << 40  # each worker numbers its ids from its own block: no id twice
 QUICK_DEATH = 2.0  # seconds: a worker dying sooner after its start stops the server
@@ -136,11 +137,13 @@ def script(fake: FakeClaude, args: argparse.Namespace) -> None:
             raise ConfigError(f"--fault {what}:{rate}: {exc}") from None
 
 
-def describe(args: argparse.Namespace) -> str:
-    """Banner lines for the load flags ('' when none is given)."""
+def describe(args: argparse.Namespace, cassette: Callable[[], LoadedCassette]) -> str:
+    """Banner lines for the load flags ('' when none is given). ``cassette`` gives the engine's
+    cassette as loaded, read only when the banner needs it: the
+    file is not read a second time."""
     lines = []
     if args.latency is not None:
-        lines.append(f"  latency {args.latency}".replace(",", ", ") + _timed(args))
+        lines.append(f"  latency {args.latency}".replace(",", ", ") + _timed(args, cassette))
     for what, rate, _ in args.fault:
         lines.append(f"  fault {what} on {rate:.2%} of Messages requests")
     if args.workers > 1:
@@ -151,18 +154,15 @@ def describe(args: argparse.Namespace) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def _timed(args: argparse.Namespace) -> str:
+def _timed(args: argparse.Namespace, loaded: Callable[[], LoadedCassette]) -> str:
     """How much of the cassette ``--latency recorded`` can pace ('' for another profile)."""
     if not args.latency.recorded or not args.cassette:
         return ""
-    from claude_fake.sources.cassette import store
-
     try:
-        cassette = store.open_cassette(args.cassette)
+        cassette = loaded()
     except Exception:  # the engine's own reading says what is wrong with the file
         return ""
-    total = 0 if cassette is None else len(cassette)
-    timed = 0 if cassette is None else cassette.timed
+    total, timed = len(cassette), cassette.timed
     if timed == total:
         return f": each replayed answer as the cassette timed it ({total} interactions)"
     return (

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     text = banner.banner(
         __version__, banner.base_url(sock), hosts, keyed=bool(args.require_api_key)
     )
-    sys.stderr.write(text + load_command.describe(args))
+    sys.stderr.write(text + load_command.describe(args, lambda: fake.cassette().cassette))
     sys.stderr.flush()
     if args.workers > 1:
         return load_command.serve(args.workers, sock, options, functools.partial(_engine, args))
